@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+// LowRank — low-rank methods for scientific simulation.
+import PackageDescription
+
+let package = Package(
+    name: "LowRank",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LowRankKernels", targets: ["LowRankKernels"]),
+        .executable(name: "lowrank", targets: ["lowrank"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Public modules
+        .target(
+            name: "LowRankKernels",
+            dependencies: [
+                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
+        .executableTarget(
+            name: "lowrank",
+            dependencies: [
+                "LowRankKernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: C system libraries (module maps only; no unsafeFlags)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CUMFPACK", providers: [.apt(["libsuitesparse-dev"])]),
+        .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
+
+        // MARK: Examples
+        .executableTarget(
+            name: "LowRankCompression",
+            dependencies: ["LowRankKernels"],
+            path: "Examples/LowRankCompression"
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "LowRankKernelsTests",
+            dependencies: ["LowRankKernels", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+    ]
+)

@@ -1,0 +1,43 @@
+import Numerics
+/// Thin QR factorization `A = Q R` of an m×n matrix (m ≥ n or not): `Q` is m×k with
+/// orthonormal columns, `R` is k×n upper trapezoidal, k = min(m, n).
+///
+/// The corresponding LAPACK routines are `dgeqrf`/`zgeqrf` followed by `dorgqr`/`zungqr`.
+public struct QRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
+    /// m×k factor with orthonormal columns.
+    public let q: Matrix<Scalar>
+    /// k×n upper-trapezoidal factor.
+    public let r: Matrix<Scalar>
+}
+
+extension Matrix {
+    /// The thin QR factorization (see ``QRFactorization``).
+    public func qr() throws -> QRFactorization<Scalar> {
+        try requireFinite("A")
+        let m = rows, n = columns, k = Swift.min(m, n)
+        if k == 0 {
+            return QRFactorization(q: Matrix(rows: m, columns: 0), r: Matrix(rows: 0, columns: n))
+        }
+        var a = self
+        var tau = [Scalar](repeating: .zero, count: k)
+        let info = a.elements.withUnsafeMutableBufferPointer { pa in
+            tau.withUnsafeMutableBufferPointer { pt in
+                Scalar._geqrf(m: m, n: n, a: pa.baseAddress!, lda: m, tau: pt.baseAddress!)
+            }
+        }
+        try checkLAPACK(routineName(Scalar.self, "dgeqrf", "zgeqrf"), info)
+        var r = Matrix(rows: k, columns: n)
+        for j in 0..<n { for i in 0...Swift.min(j, k - 1) { r.elements[i + j * k] = a.elements[i + j * m] } }
+        var q = a.columns(0..<k)
+        let info2 = q.elements.withUnsafeMutableBufferPointer { pq in
+            tau.withUnsafeBufferPointer { pt in
+                Scalar._orgqr(m: m, n: k, k: k, a: pq.baseAddress!, lda: m, tau: pt.baseAddress!)
+            }
+        }
+        try checkLAPACK(routineName(Scalar.self, "dorgqr", "zungqr"), info2)
+        return QRFactorization(q: q, r: r)
+    }
+
+    /// An orthonormal basis of the column space (the `Q` of the thin QR).
+    public func orthonormalized() throws -> Matrix { try qr().q }
+}

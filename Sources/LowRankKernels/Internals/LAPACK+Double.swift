@@ -1,0 +1,123 @@
+import Numerics
+// The C seam for real double precision: each requirement maps to one CBLAS/LAPACKE routine.
+import CBLAS
+import CLAPACKE
+
+@usableFromInline let colMajor: Int32 = 102  // LAPACK_COL_MAJOR
+
+@inline(__always) func cblasTrans(_ t: Transpose) -> CBLAS_TRANSPOSE {
+    switch t {
+    case .none: return CblasNoTrans
+    case .transpose: return CblasTrans
+    case .adjoint: return CblasConjTrans
+    }
+}
+
+@inline(__always) func lapackTrans(_ t: Transpose, complex: Bool) -> CChar {
+    switch t {
+    case .none: return CChar(UInt8(ascii: "N"))
+    case .transpose: return CChar(UInt8(ascii: "T"))
+    case .adjoint: return CChar(UInt8(ascii: complex ? "C" : "T"))
+    }
+}
+
+@inline(__always) func i32(_ x: Int) -> Int32 { Int32(truncatingIfNeeded: x) }
+
+extension Double {
+    public static func _gemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+                             alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                             b: UnsafePointer<Double>, ldb: Int,
+                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasColMajor, cblasTrans(transA), cblasTrans(transB), i32(m), i32(n), i32(k),
+                    alpha, a, i32(lda), b, i32(ldb), beta, c, i32(ldc))
+    }
+
+    public static func _gemv(_ trans: Transpose, m: Int, n: Int, alpha: Double,
+                             a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>,
+                             beta: Double, y: UnsafeMutablePointer<Double>) {
+        cblas_dgemv(CblasColMajor, cblasTrans(trans), i32(m), i32(n), alpha, a, i32(lda), x, 1, beta, y, 1)
+    }
+
+    public static func _axpy(n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        cblas_daxpy(i32(n), alpha, x, 1, y, 1)
+    }
+
+    public static func _geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                              tau: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dgeqrf(colMajor, i32(m), i32(n), a, i32(lda), tau)
+    }
+
+    public static func _orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                              tau: UnsafePointer<Double>) -> Int32 {
+        LAPACKE_dorgqr(colMajor, i32(m), i32(n), i32(k), a, i32(lda), tau)
+    }
+
+    public static func _gesdd(job: CChar, m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                              s: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?, ldu: Int,
+                              vt: UnsafeMutablePointer<Double>?, ldvt: Int) -> Int32 {
+        LAPACKE_dgesdd(colMajor, job, i32(m), i32(n), a, i32(lda), s, u, i32(ldu), vt, i32(ldvt))
+    }
+
+    public static func _gesvd(jobu: CChar, jobvt: CChar, m: Int, n: Int, a: UnsafeMutablePointer<Double>,
+                              lda: Int, s: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?,
+                              ldu: Int, vt: UnsafeMutablePointer<Double>?, ldvt: Int) -> Int32 {
+        var superb = [Double](repeating: 0, count: Swift.max(1, Swift.min(m, n)))
+        return LAPACKE_dgesvd(colMajor, jobu, jobvt, i32(m), i32(n), a, i32(lda), s, u, i32(ldu),
+                              vt, i32(ldvt), &superb)
+    }
+
+    public static func _heevd(job: CChar, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                              w: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dsyevd(colMajor, job, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda), w)
+    }
+
+    public static func _geev(n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                             wr: UnsafeMutablePointer<Double>, wi: UnsafeMutablePointer<Double>,
+                             vr: UnsafeMutablePointer<Double>?) -> Int32 {
+        let jobvr = CChar(UInt8(ascii: vr == nil ? "N" : "V"))
+        return LAPACKE_dgeev(colMajor, CChar(UInt8(ascii: "N")), jobvr, i32(n), a, i32(lda), wr, wi,
+                             nil, 1, vr, i32(Swift.max(1, n)))
+    }
+
+    public static func _gees(n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                             wr: UnsafeMutablePointer<Double>, wi: UnsafeMutablePointer<Double>,
+                             vs: UnsafeMutablePointer<Double>, ldvs: Int) -> Int32 {
+        var sdim: Int32 = 0
+        return LAPACKE_dgees(colMajor, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "N")), nil,
+                             i32(n), a, i32(lda), &sdim, wr, wi, vs, i32(ldvs))
+    }
+
+    public static func _trsyl(transA: Transpose, transB: Transpose, sign: Int, m: Int, n: Int,
+                              a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                              c: UnsafeMutablePointer<Double>, ldc: Int,
+                              scale: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dtrsyl(colMajor, lapackTrans(transA, complex: false), lapackTrans(transB, complex: false),
+                       i32(sign), i32(m), i32(n), a, i32(lda), b, i32(ldb), c, i32(ldc), scale)
+    }
+
+    public static func _gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                             ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Double>,
+                             ldb: Int) -> Int32 {
+        LAPACKE_dgesv(colMajor, i32(n), i32(nrhs), a, i32(lda), ipiv, b, i32(ldb))
+    }
+
+    public static func _potrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int32 {
+        LAPACKE_dpotrf(colMajor, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda))
+    }
+
+    public static func _potrs(n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int,
+                              b: UnsafeMutablePointer<Double>, ldb: Int) -> Int32 {
+        LAPACKE_dpotrs(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), a, i32(lda), b, i32(ldb))
+    }
+
+    public static func _pstrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                              piv: UnsafeMutablePointer<Int32>, rank: UnsafeMutablePointer<Int32>,
+                              tol: Double) -> Int32 {
+        LAPACKE_dpstrf(colMajor, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda), piv, rank, tol)
+    }
+
+    public static func _gels(m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                             b: UnsafeMutablePointer<Double>, ldb: Int) -> Int32 {
+        LAPACKE_dgels(colMajor, CChar(UInt8(ascii: "N")), i32(m), i32(n), i32(nrhs), a, i32(lda), b, i32(ldb))
+    }
+}
