@@ -1,0 +1,53 @@
+/// Randomized truncated SVD (Halko, Martinsson & Tropp, SIAM Review 53 (2011), Alg. 4.4 + 5.1):
+/// a Gaussian sketch `Y = A Ω` with k + p columns, q power iterations with re-orthonormalization
+/// (`Q ← orth(A orth(Aᴴ Q))`) to sharpen slowly decaying spectra, then the SVD of the small
+/// matrix `B = Qᴴ A`. The expected error is within a small factor of σ_{k+1} for q ≥ 1.
+public enum RandomizedSVD {
+    /// Parameters; the defaults (p = 10, q = 2) are the ones recommended by Halko et al. §4.
+    public struct Options: Sendable, Equatable {
+        /// Target rank k.
+        public var rank: Int
+        /// Oversampling p (extra sketch columns).
+        public var oversampling: Int
+        /// Number of power iterations q.
+        public var powerIterations: Int
+        /// Seed of the Gaussian test matrix, so runs are reproducible.
+        public var seed: UInt64
+
+        public init(rank: Int, oversampling: Int = 10, powerIterations: Int = 2, seed: UInt64 = 0) {
+            self.rank = rank
+            self.oversampling = oversampling
+            self.powerIterations = powerIterations
+            self.seed = seed
+        }
+    }
+
+    /// The rank-k randomized SVD of any ``MatrixOperator`` (dense, sparse or user-supplied).
+    public static func compute<Op: MatrixOperator>(_ a: Op, options: Options) throws -> TruncatedSVD<Op.Scalar> {
+        typealias S = Op.Scalar
+        let m = a.rows, n = a.columns, p = Swift.min(m, n)
+        guard m > 0, n > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "A") }
+        guard options.rank >= 1, options.rank <= p else {
+            throw LinearAlgebraError.invalidArgument(argument: "rank",
+                                                     reason: "requested rank \(options.rank) is outside 1…\(p)")
+        }
+        guard options.oversampling >= 0, options.powerIterations >= 0 else {
+            throw LinearAlgebraError.invalidArgument(argument: "oversampling/powerIterations", reason: "must be ≥ 0")
+        }
+        let l = Swift.min(p, options.rank + options.oversampling)
+        var gen = SeededGenerator(seed: options.seed)
+        let omega = Matrix<S>.randomNormal(rows: n, columns: l, using: &gen)
+        var q = try a.applied(to: omega).orthonormalized()
+        for _ in 0..<options.powerIterations {
+            let z = try a.adjointApplied(to: q).orthonormalized()
+            q = try a.applied(to: z).orthonormalized()
+        }
+        let b = try a.adjointApplied(to: q).adjoint  // B = Qᴴ A, l×n
+        let small = try b.svd()
+        let k = options.rank
+        let u = try Matrix.product(q, .none, small.u.columns(0..<k), .none)
+        return TruncatedSVD(u: u, singularValues: Array(small.singularValues.prefix(k)),
+                            vt: small.vt.rows(0..<k), allSingularValues: small.singularValues,
+                            report: TruncationReport(singularValues: small.singularValues, rank: k))
+    }
+}
