@@ -1,10 +1,11 @@
 import ArgumentParser
 import LowRankKernels
 
+/// `lowrank`: each library capability as a subcommand; human output by default, `--json` for scripts.
 @main
 struct LowRankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lowrank",
-        abstract: "Low-rank methods for scientific simulation.",
-        subcommands: [])
+        abstract: "Low-rank methods for scientific simulation: compression, model reduction, integrals, tensor trains.",
+        subcommands: [CompressCommand.self, BenchCommand.self])
 }

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import LowRankKernels
+
+/// `lowrank bench …`: reproducible speed measurements of the library against its peers.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks (release builds; compare with the peer scripts at the same thread count).",
+        subcommands: [KernelsBench.self])
+}
+
+/// `lowrank bench kernels`: DGEMM/ZGEMM rates and SVD time through the kernel layer.
+struct KernelsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels",
+        abstract: "DGEMM (n = 4000) and ZGEMM GFLOP/s and SVD seconds (n = 2000), medians of repeated runs.")
+
+    @Option(help: "DGEMM order n.") var dgemmSize = 4000
+    @Option(help: "ZGEMM order n.") var zgemmSize = 2000
+    @Option(help: "SVD order n (full SVD with vectors, dgesdd).") var svdSize = 2000
+    @Option(help: "Timed repetitions (median reported; one untimed warm-up first).") var repeats = 3
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Report: Encodable {
+        let dgemmGflops: Double
+        let zgemmGflops: Double
+        let svdSeconds: Double
+        let threads: Int
+        let dgemmSize: Int
+        let zgemmSize: Int
+        let svdSize: Int
+        let repeats: Int
+        let blas: String
+    }
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1") }
+        guard dgemmSize >= 1, zgemmSize >= 1, svdSize >= 1 else { throw ValidationError("sizes must be ≥ 1") }
+    }
+
+    func run() throws {
+        try Output.reportingErrors {
+            let d = try Self.gemmRate(Double.self, n: dgemmSize, repeats: repeats, flopsPerMAC: 2)
+            let z = try Self.gemmRate(Complex<Double>.self, n: zgemmSize, repeats: repeats, flopsPerMAC: 8)
+            var g = SeededGenerator(seed: 1)
+            let a = Matrix<Double>.randomNormal(rows: svdSize, columns: svdSize, using: &g)
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let t = DispatchTime.now()
+                _ = try a.svd()
+                times.append(secondsSince(t))
+            }
+            let report = Report(dgemmGflops: d, zgemmGflops: z, svdSeconds: median(times), threads: BLASThreads.count,
+                                dgemmSize: dgemmSize, zgemmSize: zgemmSize, svdSize: svdSize, repeats: repeats,
+                                blas: BLASThreads.configuration)
+            if json {
+                try Output.printJSON(report)
+            } else {
+                print("BLAS: \(report.blas), \(report.threads) thread(s)")
+                print(String(format: "DGEMM n=%d: %.2f GFLOP/s", dgemmSize, d))
+                print(String(format: "ZGEMM n=%d: %.2f GFLOP/s", zgemmSize, z))
+                print(String(format: "SVD   n=%d: %.3f s (dgesdd, with vectors)", svdSize, report.svdSeconds))
+            }
+        }
+    }
+
+    /// Median GFLOP/s of `C = A B` on n×n matrices, after one untimed warm-up (as `dgemm_ref.c`).
+    static func gemmRate<S: LinearAlgebraScalar>(_: S.Type, n: Int, repeats: Int, flopsPerMAC: Double) throws -> Double {
+        var a = Matrix<S>(rows: n, columns: n), b = Matrix<S>(rows: n, columns: n)
+        for j in 0..<n { for i in 0..<n {
+            let idx = i + j * n
+            a[i, j] = S(real: Double(idx % 97) / 97.0)
+            b[i, j] = S(real: Double(idx % 89) / 89.0)
+        } }
+        _ = try Matrix.product(a, .none, b, .none)
+        var rates: [Double] = []
+        for _ in 0..<repeats {
+            let t = DispatchTime.now()
+            _ = try Matrix.product(a, .none, b, .none)
+            rates.append(flopsPerMAC * Double(n) * Double(n) * Double(n) / secondsSince(t) / 1e9)
+        }
+        return median(rates)
+    }
+}
+
+func median(_ x: [Double]) -> Double {
+    let s = x.sorted()
+    if s.isEmpty { return .nan }
+    return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+}
