@@ -18,7 +18,7 @@ let package = Package(
         .target(
             name: "LowRankKernels",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD",
+                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD", "CSLICOT",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
@@ -39,6 +39,7 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CUMFPACK", providers: [.apt(["libsuitesparse-dev"])]),
         .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
+        .systemLibrary(name: "CSLICOT", providers: [.apt(["libslicot-dev"])]),
 
         // MARK: Examples
         .executableTarget(
