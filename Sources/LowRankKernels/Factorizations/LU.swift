@@ -56,3 +56,56 @@ extension Matrix {
     /// The inverse A⁻¹ (prefer ``solve(_:)-(Matrix<Scalar>)`` where possible).
     public func inverse() throws -> Matrix { try solve(Matrix.identity(rows)) }
 }
+
+/// A stored LU factorization `P A = L U` with partial pivoting (LAPACK `dgetrf`/`zgetrf`), for
+/// repeated solves with `A`, `Aᵀ` or `Aᴴ` (`dgetrs`/`zgetrs`) — e.g. a shifted matrix `A + pE`
+/// reused whenever an ADI shift repeats.
+public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
+    let factors: Matrix<Scalar>
+    let pivots: [Int32]
+    /// The order n.
+    public var order: Int { factors.rows }
+
+    /// Factors a square matrix; throws ``LinearAlgebraError/singular(routine:index:)`` on an exact zero pivot.
+    public init(_ a: Matrix<Scalar>) throws {
+        guard a.isSquare else {
+            throw LinearAlgebraError.dimensionMismatch(operation: "LU factorization", lhs: a.shapeDescription,
+                                                       rhs: "square matrix")
+        }
+        try a.requireFinite("A")
+        var f = a
+        var piv = [Int32](repeating: 0, count: a.rows)
+        let n = a.rows
+        if n > 0 {
+            let info = f.elements.withUnsafeMutableBufferPointer { pa in
+                piv.withUnsafeMutableBufferPointer { pp in
+                    Scalar._getrf(m: n, n: n, a: pa.baseAddress!, lda: n, ipiv: pp.baseAddress!)
+                }
+            }
+            let name = routineName(Scalar.self, "dgetrf", "zgetrf")
+            try checkLAPACK(name, info) { i in .singular(routine: name, index: i) }
+        }
+        factors = f
+        pivots = piv
+    }
+
+    /// Solves `op(A) X = B`.
+    public func solve(_ b: Matrix<Scalar>, _ trans: Transpose = .none) throws -> Matrix<Scalar> {
+        guard b.rows == order else {
+            throw LinearAlgebraError.dimensionMismatch(operation: "LU solve", lhs: "A \(factors.shapeDescription)",
+                                                       rhs: "B \(b.shapeDescription)")
+        }
+        var x = b
+        if b.isEmpty { return x }
+        let info = factors.elements.withUnsafeBufferPointer { pa in
+            pivots.withUnsafeBufferPointer { pp in
+                x.elements.withUnsafeMutableBufferPointer { px in
+                    Scalar._getrs(trans: trans, n: order, nrhs: b.columns, a: pa.baseAddress!, lda: order,
+                                  ipiv: pp.baseAddress!, b: px.baseAddress!, ldb: order)
+                }
+            }
+        }
+        try checkLAPACK(routineName(Scalar.self, "dgetrs", "zgetrs"), info)
+        return x
+    }
+}

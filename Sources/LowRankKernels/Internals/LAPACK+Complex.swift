@@ -109,6 +109,17 @@ extension Complex where RealType == Double {
         LAPACKE_zgesv(colMajor, i32(n), i32(nrhs), lc(a), i32(lda), ipiv, lc(b), i32(ldb))
     }
 
+    public static func _getrf(m: Int, n: Int, a: UnsafeMutablePointer<Complex<Double>>, lda: Int,
+                              ipiv: UnsafeMutablePointer<Int32>) -> Int32 {
+        LAPACKE_zgetrf(colMajor, i32(m), i32(n), lc(a), i32(lda), ipiv)
+    }
+
+    public static func _getrs(trans: Transpose, n: Int, nrhs: Int, a: UnsafePointer<Complex<Double>>, lda: Int,
+                              ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Complex<Double>>, ldb: Int) -> Int32 {
+        LAPACKE_zgetrs(colMajor, lapackTrans(trans, complex: true), i32(n), i32(nrhs), lc(a), i32(lda), ipiv, lc(b),
+                       i32(ldb))
+    }
+
     public static func _potrf(n: Int, a: UnsafeMutablePointer<Complex<Double>>, lda: Int) -> Int32 {
         LAPACKE_zpotrf(colMajor, CChar(UInt8(ascii: "L")), i32(n), lc(a), i32(lda))
     }

@@ -101,6 +101,16 @@ extension Double {
         LAPACKE_dgesv(colMajor, i32(n), i32(nrhs), a, i32(lda), ipiv, b, i32(ldb))
     }
 
+    public static func _getrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                              ipiv: UnsafeMutablePointer<Int32>) -> Int32 {
+        LAPACKE_dgetrf(colMajor, i32(m), i32(n), a, i32(lda), ipiv)
+    }
+
+    public static func _getrs(trans: Transpose, n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int,
+                              ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Double>, ldb: Int) -> Int32 {
+        LAPACKE_dgetrs(colMajor, lapackTrans(trans, complex: false), i32(n), i32(nrhs), a, i32(lda), ipiv, b, i32(ldb))
+    }
+
     public static func _potrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int32 {
         LAPACKE_dpotrf(colMajor, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda))
     }

@@ -219,3 +219,10 @@ extension Matrix: CustomStringConvertible {
         return s
     }
 }
+
+extension Matrix {
+    /// Reserves storage for `count` columns in total (amortizes repeated ``appendColumns(_:)``).
+    public mutating func reserveColumns(_ count: Int) {
+        elements.reserveCapacity(Swift.max(rows, 1) * count)
+    }
+}

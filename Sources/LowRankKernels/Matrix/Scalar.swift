@@ -60,6 +60,10 @@ where Magnitude == Double {
                        c: UnsafeMutablePointer<Self>, ldc: Int, scale: UnsafeMutablePointer<Double>) -> Int32
     static func _gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                       ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Self>, ldb: Int) -> Int32
+    static func _getrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+                       ipiv: UnsafeMutablePointer<Int32>) -> Int32
+    static func _getrs(trans: Transpose, n: Int, nrhs: Int, a: UnsafePointer<Self>, lda: Int,
+                       ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Self>, ldb: Int) -> Int32
     static func _potrf(n: Int, a: UnsafeMutablePointer<Self>, lda: Int) -> Int32
     static func _potrs(n: Int, nrhs: Int, a: UnsafePointer<Self>, lda: Int,
                        b: UnsafeMutablePointer<Self>, ldb: Int) -> Int32
