@@ -9,7 +9,8 @@ import Numerics
 ///
 /// One outer iteration forms A = X Hᵀ and B = H Hᵀ (BLAS `dgemm`), then updates the columns of W,
 /// wₗ ← max(0, wₗ + (aₗ − W bₗ) / Bₗₗ), a few times; then the same for the rows of H with
-/// C = Wᵀ X and D = Wᵀ W. Each column update is the exact minimiser of the loss over that column
+/// C = Wᵀ X (formed as Xᵀ W, so that H is updated through its contiguous transpose) and D = Wᵀ W.
+/// Each column update is the exact minimiser of the loss over that column
 /// subject to ≥ 0, so the loss never increases. Cost per iteration O(mnk) (the products).
 public enum NMF {
     /// Options for ``NMF/factorize(_:options:)``.
@@ -19,7 +20,8 @@ public enum NMF {
         /// Maximum number of outer iterations (default 200, as scikit-learn's `NMF(max_iter=200)`).
         public var maxIterations: Int
         /// Stop when the loss decrease of one iteration, relative to the initial loss, falls below this
-        /// (default 1e-4, scikit-learn's `NMF(tol=1e-4)` criterion (ℓₖ₋₁ − ℓₖ)/ℓ₀ < tol).
+        /// (default 1e-4, scikit-learn's `NMF(tol=1e-4)` criterion (ℓₖ₋₁ − ℓₖ)/ℓ₀ ≤ tol, ℓ the loss ½‖X − WH‖²_F);
+        /// an exact fit (ℓₖ = 0) also stops. With 0 it stops only once an iteration no longer decreases the loss.
         public var tolerance: Double
         /// Seed of the ``SeededGenerator`` that draws the nonnegative random initial W and H (default 0).
         public var seed: UInt64
