@@ -275,7 +275,7 @@ struct MatrixMarketParser: @unchecked Sendable {
         var line = 1
         var sizeTokens: [String] = []
         while true {
-            if e == end { throw MatrixMarketError.truncated(file: name, line: line) }
+            if e == end || e + 1 == end { throw MatrixMarketError.truncated(file: name, line: line) }
             p = e + 1
             line += 1
             e = lineEnd(p)
