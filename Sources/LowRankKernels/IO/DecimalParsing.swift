@@ -1,0 +1,215 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Decimal-to-binary conversion for the Matrix Market reader, on raw bytes.
+//
+// Fast path: up to 19 significant digits are accumulated into a `UInt64` `w`, with a decimal exponent `q`, so the
+// value is w·10^q. Clinger's exact fast path handles w ≤ 2^53, |q| ≤ 22; otherwise the Eisel–Lemire algorithm
+// (Lemire 2021, "Number parsing at a gigabyte per second"; the fast_float library) computes the correctly rounded
+// double from a 128-bit approximation of 10^q. Every case it cannot decide (more than 19 digits, subnormal results,
+// the rare ambiguous product) falls back to the C library's `strtod`, so results are always correctly rounded.
+
+/// Outcome of scanning one numeric token.
+enum DecimalScan {
+    /// A finite value; `end` points just past the token.
+    case value(Double, end: UnsafePointer<UInt8>)
+    /// The token spells NaN or infinity, or overflows to ±∞.
+    case nonFinite(end: UnsafePointer<UInt8>)
+    /// The token is not a decimal number of the required kind; `reason` says why.
+    case malformed(String)
+}
+
+/// Exact powers of ten representable in a double (Clinger's fast path).
+@usableFromInline let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
+
+@inline(__always) func isDigit(_ c: UInt8) -> Bool { c &- 48 < 10 }
+
+/// `true` for bytes that end a token: space, tab, CR, LF, vertical tab, form feed.
+@inline(__always) func isTokenEnd(_ c: UInt8) -> Bool {
+    c == 32 || c == 10 || c == 9 || c == 13 || c == 11 || c == 12
+}
+
+/// Tables the scanner needs, borrowed once per parse so the hot loop touches no global.
+struct DecimalTables {
+    let pow5: UnsafeBufferPointer<UInt64>
+    let pow10: UnsafeBufferPointer<Double>
+
+    /// Runs `body` with the tables pinned.
+    static func with<R>(_ body: (DecimalTables) throws -> R) rethrows -> R {
+        try powersOfFive128.withUnsafeBufferPointer { p5 in
+            try exactPowersOfTen.withUnsafeBufferPointer { p10 in
+                try body(DecimalTables(pow5: p5, pow10: p10))
+            }
+        }
+    }
+}
+
+/// Eisel–Lemire: the correctly rounded double nearest w·10^q, or nil when it cannot decide
+/// (subnormal or overflowing result, or an ambiguous truncated product) — callers then use `strtod`.
+/// Requires `w != 0` and `-342 <= q <= 308`.
+@inline(__always)
+func eiselLemire(_ w0: UInt64, _ q: Int, _ pow5: UnsafeBufferPointer<UInt64>) -> Double? {
+    let lz = w0.leadingZeroBitCount
+    let w = w0 << UInt64(lz)
+    let index = 2 * (q + 342)
+    var (hi, lo) = w.multipliedFullWidth(by: pow5[index])
+    let precisionMask: UInt64 = UInt64.max >> 55
+    if hi & precisionMask == precisionMask {
+        let second = w.multipliedFullWidth(by: pow5[index + 1]).high
+        let (sum, overflow) = lo.addingReportingOverflow(second)
+        lo = sum
+        if overflow { hi &+= 1 }
+    }
+    if lo == UInt64.max { return nil }  // conservative: let strtod decide
+    let upperbit = Int(hi >> 63)
+    var mantissa = hi >> UInt64(upperbit + 9)
+    var power2 = (((152170 + 65536) * q) >> 16) + 63 + upperbit - lz + 1023
+    if power2 <= 0 { return nil }  // subnormal
+    if lo <= 1 && q >= -4 && q <= 23 && (mantissa & 3) == 1 {
+        if (mantissa << UInt64(upperbit + 9)) == hi { mantissa &= ~UInt64(1) }
+    }
+    mantissa &+= mantissa & 1
+    mantissa >>= 1
+    if mantissa >= (UInt64(2) << 52) {
+        mantissa = UInt64(1) << 52
+        power2 += 1
+    }
+    mantissa &= ~(UInt64(1) << 52)
+    if power2 >= 0x7FF { return nil }  // overflow: strtod reports ±∞
+    return Double(bitPattern: mantissa | (UInt64(power2) << 52))
+}
+
+/// Converts bytes `[start, end)` with the C library (always correctly rounded in glibc).
+func strtodFallback(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double {
+    let n = end - start
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf in
+        let base = buf.baseAddress!
+        UnsafeMutableRawPointer(base).copyMemory(from: start, byteCount: n)
+        base[n] = 0
+        return strtod(base, nil)
+    }
+}
+
+/// Scans a decimal number starting at `p` (which must be inside `[p, end)`), ending at whitespace or `end`.
+///
+/// The accepted grammar is `[+-]? (digits [. digits*] | . digits) ([eE] [+-]? digits)?`; with `integerOnly`,
+/// `[+-]? digits`. `nan`, `inf`, `infinity` (any case, optionally signed) are reported as ``DecimalScan/nonFinite(end:)``.
+@inline(__always)
+func scanDecimal(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, integerOnly: Bool,
+                 _ tables: DecimalTables) -> DecimalScan {
+    var p = start
+    var negative = false
+    if p < end && (p.pointee == 45 || p.pointee == 43) {  // - +
+        negative = p.pointee == 45
+        p += 1
+    }
+    var w: UInt64 = 0
+    var significant = 0      // significant digits taken into w
+    var dropped = 0          // significant digits beyond 19 (integer part: raise exponent)
+    var sawDigit = false
+    var exponent = 0
+    // Integer part.
+    while p < end, isDigit(p.pointee) {
+        sawDigit = true
+        let d = UInt64(p.pointee &- 48)
+        if significant < 19 {
+            if w != 0 || d != 0 { w = w &* 10 &+ d; significant += 1 }
+        } else {
+            dropped += 1
+            exponent += 1
+        }
+        p += 1
+    }
+    if p < end && p.pointee == 46 {  // '.'
+        if integerOnly { return .malformed("expected an integer") }
+        p += 1
+        while p < end, isDigit(p.pointee) {
+            sawDigit = true
+            let d = UInt64(p.pointee &- 48)
+            if significant < 19 {
+                if w != 0 || d != 0 { w = w &* 10 &+ d; significant += 1 }
+                exponent -= 1
+            } else {
+                dropped += 1
+            }
+            p += 1
+        }
+    }
+    if !sawDigit {
+        // nan / inf / infinity?
+        var q = p
+        var letters = 0
+        var word: UInt64 = 0
+        while q < end, !isTokenEnd(q.pointee), letters < 9 {
+            word = (word << 8) | UInt64(q.pointee | 0x20)
+            letters += 1
+            q += 1
+        }
+        if q == end || isTokenEnd(q.pointee) {
+            let nan: UInt64 = 0x6E_61_6E, inf: UInt64 = 0x69_6E_66
+            let infinity: UInt64 = 0x69_6E_66_69_6E_69_74_79
+            if (letters == 3 && (word == nan || word == inf)) || (letters == 8 && word == infinity) {
+                return .nonFinite(end: q)
+            }
+        }
+        return .malformed(integerOnly ? "expected an integer" : "expected a number")
+    }
+    if p < end && (p.pointee == 101 || p.pointee == 69) {  // e E
+        if integerOnly { return .malformed("expected an integer") }
+        p += 1
+        var expNegative = false
+        if p < end && (p.pointee == 45 || p.pointee == 43) {
+            expNegative = p.pointee == 45
+            p += 1
+        }
+        guard p < end, isDigit(p.pointee) else { return .malformed("exponent has no digits") }
+        var e = 0
+        while p < end, isDigit(p.pointee) {
+            if e < 100_000 { e = e * 10 + Int(p.pointee &- 48) }
+            p += 1
+        }
+        exponent += expNegative ? -e : e
+    }
+    if p < end && !isTokenEnd(p.pointee) {
+        return .malformed(integerOnly ? "expected an integer" : "expected a number")
+    }
+    let q = exponent
+    var value: Double
+    if w == 0 {
+        value = 0
+    } else if dropped == 0 && w <= (UInt64(1) << 53) && q >= -22 && q <= 22 {
+        value = Double(w)
+        if q < 0 { value /= tables.pow10[-q] } else { value *= tables.pow10[q] }
+    } else if dropped == 0 && q >= -342 && q <= 308, let v = eiselLemire(w, q, tables.pow5) {
+        value = v
+    } else {
+        value = strtodFallback(negative || start.pointee == 43 ? start + 1 : start, p)
+        if !value.isFinite { return .nonFinite(end: p) }
+        return .value(negative ? -value : value, end: p)
+    }
+    return .value(negative ? -value : value, end: p)
+}
+
+/// Scans a non-negative decimal integer (Matrix Market sizes and indices); nil on syntax error or overflow.
+@inline(__always)
+func scanIndex(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, UnsafePointer<UInt8>)? {
+    var p = start
+    if p < end && p.pointee == 43 { p += 1 }
+    guard p < end, isDigit(p.pointee) else { return nil }
+    var v = 0
+    while p < end, isDigit(p.pointee) {
+        let (m, o1) = v.multipliedReportingOverflow(by: 10)
+        let (a, o2) = m.addingReportingOverflow(Int(p.pointee &- 48))
+        if o1 || o2 { return nil }
+        v = a
+        p += 1
+    }
+    if p < end && !isTokenEnd(p.pointee) { return nil }
+    return (v, p)
+}
