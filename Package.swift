@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "LowRankKernels", targets: ["LowRankKernels"]),
+        .library(name: "ControlReduction", targets: ["ControlReduction"]),
         .executable(name: "lowrank", targets: ["lowrank"]),
     ],
     dependencies: [
@@ -22,10 +23,15 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        .target(
+            name: "ControlReduction",
+            dependencies: ["LowRankKernels"]
+        ),
         .executableTarget(
             name: "lowrank",
             dependencies: [
                 "LowRankKernels",
+                "ControlReduction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +58,11 @@ let package = Package(
         .testTarget(
             name: "LowRankKernelsTests",
             dependencies: ["LowRankKernels", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "ControlReductionTests",
+            dependencies: ["ControlReduction", "LowRankKernels"],
+            resources: [.copy("Models")]
         ),
     ]
 )

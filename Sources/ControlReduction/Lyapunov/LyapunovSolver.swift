@@ -1,0 +1,158 @@
+import Foundation
+import LowRankKernels
+
+/// Which Lyapunov equation of an ``LTISystem``.
+public enum LyapunovEquation: String, Sendable, CaseIterable {
+    /// `A P Eᵀ + E P Aᵀ + B Bᵀ = 0` (controllability Gramian P).
+    case controllability
+    /// `Aᵀ Q E + Eᵀ Q A + Cᵀ C = 0` (observability Gramian Q).
+    case observability
+}
+
+/// How to solve: dense Hammarling factor, low-rank ADI, or chosen automatically.
+public enum LyapunovMethod: String, Sendable, CaseIterable {
+    case auto, dense, adi
+}
+
+/// A Gramian factor `Z` with `Gramian ≈ Z Zᵀ` and how it was obtained.
+public struct GramianFactor: Sendable {
+    /// Which equation.
+    public let equation: LyapunovEquation
+    /// The method actually used (`dense` or `adi`).
+    public let method: LyapunovMethod
+    /// The factor Z (n × columns).
+    public let factor: Matrix<Double>
+    /// ADI steps (0 for dense).
+    public let steps: Int
+    /// Whether the solver met its tolerance (dense: always).
+    public let converged: Bool
+    /// The ADI's residual history (empty for dense).
+    public let residualHistory: [Double]
+    /// Seconds spent.
+    public let seconds: Double
+}
+
+/// Solves the Gramian equations of an ``LTISystem``.
+public enum LyapunovSolver {
+    /// Systems up to this order are solved densely by `.auto`: below it dense O(n³) work costs
+    /// seconds, and a low-rank factor may not pay (ISS12A's Gramians have numerical rank ≈ 1000 of 1412).
+    public static let denseLimit = 1500
+
+    /// The method `.auto` resolves to for `system`.
+    public static func resolve(_ method: LyapunovMethod, for system: LTISystem) -> LyapunovMethod {
+        guard method == .auto else { return method }
+        return system.order <= denseLimit ? .dense : .adi
+    }
+
+    /// The operator for the equation's pencil (`(A, E)` or `(Aᵀ, Eᵀ)`), sparse or dense like A.
+    public static func makeOperator(_ system: LTISystem, _ equation: LyapunovEquation) throws -> LyapunovOperator {
+        let transposed = equation == .observability
+        switch system.a {
+        case .sparse(let a):
+            let e: SparseMatrix<Double>?
+            switch system.e {
+            case .none: e = nil
+            case .sparse(let s)?: e = s
+            case .dense(let d)?: e = SparseMatrix(d)
+            }
+            return try SparseLyapunovOperator(a: a, e: e, transposed: transposed)
+        case .dense(let a):
+            return DenseLyapunovOperator(a: a, e: system.e?.dense, transposed: transposed)
+        }
+    }
+
+    /// Solves one equation. `observer` sees every ADI step.
+    public static func solve(_ system: LTISystem, _ equation: LyapunovEquation, method: LyapunovMethod = .auto,
+                             options: LowRankADI.Options = .init(),
+                             observer: ((LowRankADI.Step) -> Void)? = nil) throws -> GramianFactor {
+        let start = Date()
+        let resolved = resolve(method, for: system)
+        if resolved == .dense {
+            let z = try denseFactor(system, equation)
+            return GramianFactor(equation: equation, method: .dense, factor: z, steps: 0, converged: true,
+                                 residualHistory: [], seconds: Date().timeIntervalSince(start))
+        }
+        let op = try makeOperator(system, equation)
+        let rhs = equation == .controllability ? system.b : system.c.transposed
+        let r = try LowRankADI.solve(op, rhs: rhs, options: options, observer: observer)
+        return GramianFactor(equation: equation, method: .adi, factor: r.factor, steps: r.steps, converged: r.converged,
+                             residualHistory: r.residualHistory, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The dense Cholesky factor via Hammarling's method (SLICOT SB03OD). With E ≠ I the equation
+    /// is transformed with `Ã = E⁻¹A`: controllability `Ã P + P Ãᵀ + (E⁻¹B)(E⁻¹B)ᵀ = 0`;
+    /// observability `Ãᵀ Q̃ + Q̃ Ã + CᵀC = 0` with `Q = E⁻ᵀ Q̃ E⁻¹`, so `Z_Q = E⁻ᵀ Z̃`.
+    public static func denseFactor(_ system: LTISystem, _ equation: LyapunovEquation) throws -> Matrix<Double> {
+        var a = system.a.dense
+        var b = system.b
+        var eLU: LUFactorization<Double>?
+        if let e = system.e {
+            let f = try LUFactorization(e.dense)
+            a = try f.solve(a)
+            b = try f.solve(b)
+            eLU = f
+        }
+        switch equation {
+        case .controllability:
+            return try DenseLyapunov.controllabilityFactor(a: a, b: b)
+        case .observability:
+            let z = try DenseLyapunov.observabilityFactor(a: a, c: system.c)
+            if let eLU { return try eLU.solve(z, .transpose) }
+            return z
+        }
+    }
+}
+
+/// Residuals of Lyapunov equations computed from the factors (not the ADI's estimate).
+public enum LyapunovResidual {
+    /// ‖A Z Zᵀ Eᵀ + E Z Zᵀ Aᵀ + B Bᵀ‖₂ / ‖B Bᵀ‖₂ for the operator's pencil and right-hand factor
+    /// `b` (n×m). The residual is `F M Fᵀ` with `F = [AZ, EZ, B]`, `M = [[0, I, 0], [I, 0, 0], [0, 0, I]]`;
+    /// with `F = QR` its 2-norm is the largest |eigenvalue| of the small `R M Rᵀ`. Cost O(n (2k + m)²).
+    public static func relative(_ op: LyapunovOperator, factor z: Matrix<Double>, rhs b: Matrix<Double>) throws -> Double {
+        let bn = try b.spectralNorm()
+        let bb = bn * bn
+        guard bb > 0 else { return 0 }
+        let k = z.columns, m = b.columns
+        var f = try op.applyA(z)
+        try f.appendColumns(op.applyE(z))
+        try f.appendColumns(b)
+        let r = try f.qr().r  // (≤ 2k+m) × (2k+m)
+        // R M: swap the first two column blocks.
+        var rm = Matrix<Double>(rows: r.rows, columns: r.columns)
+        try rm.setColumns(from: 0, to: r.columns(k..<(2 * k)))
+        try rm.setColumns(from: k, to: r.columns(0..<k))
+        try rm.setColumns(from: 2 * k, to: r.columns((2 * k)..<(2 * k + m)))
+        let t = try Matrix.product(rm, .none, r, .transpose)
+        // Symmetrize against rounding before the symmetric eigensolver.
+        let sym = try t.adding(t.transposed).scaled(by: 0.5)
+        let ev = try sym.symmetricEigen(vectors: false).eigenvalues
+        let norm = ev.map { Swift.abs($0) }.max() ?? 0
+        return norm / bb
+    }
+
+    /// ε·‖A‖₂‖E‖₂‖Z Zᵀ‖₂ / ‖B Bᵀ‖₂: the level below which rounding alone keeps the residual.
+    public static func floor(system: LTISystem, factor z: Matrix<Double>, rhs b: Matrix<Double>) throws -> Double {
+        let an = try spectralNormEstimate(system.a)
+        let en = try system.e.map(spectralNormEstimate) ?? 1
+        let zn = try z.spectralNorm()
+        let bn = try b.spectralNorm()
+        return Double.ulpOfOne * an * en * zn * zn / (bn * bn)
+    }
+
+    /// ‖M‖₂ by 30 power iterations on MᵀM (dense: exact SVD for n ≤ 500).
+    public static func spectralNormEstimate(_ m: SystemMatrix) throws -> Double {
+        if case .dense(let d) = m, d.rows <= 500 { return try d.spectralNorm() }
+        var g = SeededGenerator(seed: 7)
+        var x = Matrix<Double>.randomNormal(rows: m.columns, columns: 1, using: &g)
+        var est = 0.0
+        for _ in 0..<30 {
+            let nx = x.frobeniusNorm
+            guard nx > 0 else { return 0 }
+            x = x.scaled(by: 1 / nx)
+            let y = try m.multiplied(by: x)
+            est = y.frobeniusNorm
+            x = try m.multiplied(by: y, .transpose)
+        }
+        return est
+    }
+}

@@ -1,0 +1,10 @@
+extension MatrixMarket {
+    /// Reads and parses a file without converting it, so a caller can inspect the header
+    /// (e.g. real or complex) before choosing a matrix type.
+    ///
+    /// - Throws: ``MatrixMarketError`` naming the file and line.
+    public static func readDocument(_ path: String) throws -> Document {
+        let bytes = try readFile(path)
+        return try bytes.withUnsafeBytes { try parse(bytes: $0, name: path) }
+    }
+}

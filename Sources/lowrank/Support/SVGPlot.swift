@@ -1,0 +1,51 @@
+import Foundation
+
+/// Minimal SVG line plots on logarithmic axes (no dependencies), for `--plot`.
+struct SVGPlot {
+    struct Series { let label: String; let x: [Double]; let y: [Double]; let color: String }
+    struct Panel { let title: String; let xLabel: String; let yLabel: String; let logX: Bool; let series: [Series] }
+
+    let panels: [Panel]
+    let width = 520.0, height = 360.0
+
+    func render() -> String {
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width) * panels.count)\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        for (i, p) in panels.enumerated() { s += panel(p, offset: Double(i) * width) }
+        return s + "</svg>\n"
+    }
+
+    private func panel(_ p: Panel, offset: Double) -> String {
+        let left = offset + 60, right = offset + width - 20, top = 30.0, bottom = height - 45
+        func tx(_ v: Double) -> Double { p.logX ? log10(Swift.max(v, 1e-300)) : v }
+        let pts = p.series.flatMap { s in zip(s.x, s.y).filter { $0.1 > 0 && $0.1.isFinite && (!p.logX || $0.0 > 0) } }
+        guard !pts.isEmpty else { return "" }
+        let xs = pts.map { tx($0.0) }, ys = pts.map { log10($0.1) }
+        let x0 = xs.min()!, x1 = Swift.max(xs.max()!, x0 + 1e-9)
+        let y0 = floor(ys.min()!), y1 = Swift.max(ceil(ys.max()!), y0 + 1)
+        func px(_ x: Double) -> Double { left + (tx(x) - x0) / (x1 - x0) * (right - left) }
+        func py(_ y: Double) -> Double { bottom - (log10(y) - y0) / (y1 - y0) * (bottom - top) }
+        var s = "<text x=\"\(left)\" y=\"18\" font-size=\"13\">\(p.title)</text>\n"
+        s += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(right - left)\" height=\"\(bottom - top)\" fill=\"none\" stroke=\"#888\"/>\n"
+        let step = Swift.max(1, Int((y1 - y0) / 8))
+        for e in stride(from: Int(y0), through: Int(y1), by: step) {
+            let y = bottom - (Double(e) - y0) / (y1 - y0) * (bottom - top)
+            s += "<line x1=\"\(left)\" x2=\"\(right)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#eee\"/>"
+            s += "<text x=\"\(left - 5)\" y=\"\(y + 4)\" text-anchor=\"end\">1e\(e)</text>\n"
+        }
+        s += "<text x=\"\((left + right) / 2)\" y=\"\(height - 10)\" text-anchor=\"middle\">\(p.xLabel)</text>\n"
+        s += "<text x=\"\(offset + 14)\" y=\"\((top + bottom) / 2)\" transform=\"rotate(-90 \(offset + 14) \((top + bottom) / 2))\" text-anchor=\"middle\">\(p.yLabel)</text>\n"
+        for (k, series) in p.series.enumerated() {
+            let path = zip(series.x, series.y).filter { $0.1 > 0 && $0.1.isFinite && (!p.logX || $0.0 > 0) }
+                .map { String(format: "%.1f,%.1f", px($0.0), py($0.1)) }.joined(separator: " ")
+            s += "<polyline fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"1.5\" points=\"\(path)\"/>\n"
+            s += "<text x=\"\(right - 150)\" y=\"\(top + 15 + 14 * Double(k))\" fill=\"\(series.color)\">\(series.label)</text>\n"
+        }
+        return s
+    }
+
+    /// Writes the SVG atomically (temporary file, then rename).
+    func write(to path: String) throws {
+        try render().write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
