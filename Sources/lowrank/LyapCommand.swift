@@ -54,6 +54,7 @@ struct LyapCommand: ParsableCommand {
     @Flag(name: .customLong("skip-residual"), help: "Do not compute the residual from the factors (large models).")
     var skipResidual = false
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print one line per ADI step to stderr (step, residual, columns, shift).") var trace = false
 
     struct EquationReport: Encodable {
         let kind: String
@@ -82,6 +83,10 @@ struct LyapCommand: ParsableCommand {
             for kind in kinds {
                 let progress = ProgressLine(enabled: !json)
                 let g = try LyapunovSolver.solve(system, kind, method: gramian.method, options: gramian.adiOptions) { s in
+                    if trace {
+                        Output.warn(String(format: "%@ %d %.6e %d %.8g %.8g", kind.rawValue, s.step, s.residual, s.columns,
+                                           s.shift.real, s.shift.imaginary))
+                    }
                     progress.update(String(format: "%@ ADI step %d  residual %.3e  columns %d  shift %.4g%+.4gi",
                                            kind.rawValue, s.step, s.residual, s.columns, s.shift.real, s.shift.imaginary))
                 }
