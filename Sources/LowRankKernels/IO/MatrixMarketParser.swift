@@ -549,7 +549,7 @@ struct MatrixMarketParser: @unchecked Sendable {
         case .nonFinite:
             throw MatrixMarketError.nonFinite(file: name, line: line)
         case let .malformed(reason):
-            throw MatrixMarketError.malformedEntry(file: name, line: line, reason: reason)
+            throw MatrixMarketError.malformedEntry(file: name, line: line, reason: reason.reason)
         }
     }
 
