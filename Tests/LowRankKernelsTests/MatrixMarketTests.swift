@@ -298,6 +298,10 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
             bestRead = min(bestRead, Double(t1 - t0) * 1e-9)
             bestParse = min(bestParse, Double(t2 - t1) * 1e-9)
         }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let sigma = try MatrixMarket.readDense(path).singularValues()
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        print("read + singularValues: \(Double(t1 - t0) * 1e-9) s, sigma_max = \(sigma.first ?? 0)")
         print("MatrixMarket.readDense(\(path)) \(shape): best of 5 = \(best) s (file read \(bestRead) s, parse \(bestParse) s)")
     }
 }

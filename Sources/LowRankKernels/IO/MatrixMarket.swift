@@ -16,8 +16,7 @@ extension MatrixMarket {
     ///
     /// - Throws: ``MatrixMarketError`` naming the file and line.
     public static func read<S: LinearAlgebraScalar>(_ path: String, as scalar: S.Type) throws -> Matrix<S> {
-        let bytes = try readFile(path)
-        let doc = try bytes.withUnsafeBytes { try parse(bytes: $0, name: path) }
+        let doc = try withFileBytes(path) { try parse(bytes: $0, name: path) }
         return try dense(doc, as: S.self, name: path)
     }
 
@@ -26,8 +25,7 @@ extension MatrixMarket {
     /// - Throws: ``MatrixMarketError`` naming the file and line.
     public static func readSparse<S: LinearAlgebraScalar>(_ path: String, as scalar: S.Type) throws
         -> SparseMatrix<S> {
-        let bytes = try readFile(path)
-        let doc = try bytes.withUnsafeBytes { try parse(bytes: $0, name: path) }
+        let doc = try withFileBytes(path) { try parse(bytes: $0, name: path) }
         return try sparse(doc, as: S.self, name: path)
     }
 
