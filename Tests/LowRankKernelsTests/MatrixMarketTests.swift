@@ -206,6 +206,17 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
         }
     }
 
+    /// Absurd sizes in a header are rejected before anything of that size is allocated.
+    @Test func absurdSizesAreRejected() throws {
+        let huge = try temporaryFile("%%MatrixMarket matrix coordinate real general\n2000000000 2000000000 1\n1 1 1\n")
+        #expect(throws: MatrixMarketError.self) { _ = try MatrixMarket.readSparse(huge) }
+        #expect(throws: MatrixMarketError.self) { _ = try MatrixMarket.readDense(huge) }
+        let array = try temporaryFile("%%MatrixMarket matrix array real general\n100000 100000\n1\n")
+        #expect(throws: MatrixMarketError.wrongEntryCount(file: array, expected: 10_000_000_000, found: 1)) {
+            _ = try MatrixMarket.readDense(array)
+        }
+    }
+
     @Test func missingFileAndDirectory() throws {
         let path = temporaryPath("missing.mtx")
         #expect(throws: MatrixMarketError.fileNotFound(file: path)) { _ = try MatrixMarket.readDense(path) }

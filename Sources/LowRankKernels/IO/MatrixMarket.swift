@@ -7,9 +7,13 @@ import Numerics
 
 // Typed readers and writers on top of the byte-level parser in MatrixMarketParser.swift.
 extension MatrixMarket {
-    /// The largest dense matrix (in elements) a `coordinate` file may be expanded to by ``read(_:as:)``: 2³¹.
-    /// (`array` files hold every value, so their size is bounded by the file itself.)
-    public static let maximumDenseElements = 1 << 31
+    /// The largest dense matrix (in elements) a `coordinate` file may be expanded to by ``read(_:as:)``: 2²⁸
+    /// (2 GiB of `Double`s). `array` files hold every value, so their size is bounded by the file itself.
+    public static let maximumDenseElements = 1 << 28
+
+    /// Sparse conversion allocates O(rows + columns) index space, so a `coordinate` file's `rows + columns` may
+    /// not exceed `max(2²⁶, 64 · entries)`: a header cannot make the reader allocate far more than its data justify.
+    public static func maximumSparseDimensionSum(entries: Int) -> Int { max(1 << 26, 64 * entries) }
 
     /// Reads a file as a dense matrix of `scalar`s (`array` files directly, `coordinate` files expanded with
     /// duplicates summed). Real data reads into complex matrices; complex data into a real matrix is an error.
@@ -73,9 +77,11 @@ extension MatrixMarket {
     public static func sparse<S: LinearAlgebraScalar>(_ doc: Document, as scalar: S.Type, name: String) throws
         -> SparseMatrix<S> {
         try checkScalar(doc, S.self, name)
-        guard doc.rows <= Int(Int32.max), doc.columns <= Int(Int32.max) else {
+        if case .coordinate = doc.storage,
+           doc.rows + doc.columns > maximumSparseDimensionSum(entries: doc.header.entries) {
             throw MatrixMarketError.unsupported(
-                file: name, reason: "sparse matrices are limited to \(Int32.max) rows and columns")
+                file: name, reason: "a \(doc.rows)×\(doc.columns) matrix with \(doc.header.entries) entries exceeds "
+                    + "the sparse size limit (rows + columns ≤ max(2^26, 64·entries))")
         }
         switch doc.storage {
         case .dense(let values):
@@ -135,7 +141,7 @@ extension MatrixMarket {
 
     /// Writes a sparse matrix in `coordinate general` format, entries column by column with 1-based indices.
     ///
-    /// Same number format and atomicity as ``write(_:to:)-(Matrix<S>,_)``.
+    /// Same number format and atomicity as the dense writer.
     public static func write<S: LinearAlgebraScalar>(_ sparse: SparseMatrix<S>, to path: String) throws {
         let field = S.isComplex ? "complex" : "real"
         try atomicWrite(path) { out in
