@@ -313,6 +313,14 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
         let sigma = try MatrixMarket.readDense(path).singularValues()
         let t1 = DispatchTime.now().uptimeNanoseconds
         print("read + singularValues: \(Double(t1 - t0) * 1e-9) s, sigma_max = \(sigma.first ?? 0)")
+        let a = try MatrixMarket.readDense(path)
+        let out = temporaryPath("bench.mtx")
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        try MatrixMarket.write(a, to: out)
+        let t3 = DispatchTime.now().uptimeNanoseconds
+        #expect(try MatrixMarket.readDense(out) == a)
+        print("write: \(Double(t3 - t2) * 1e-9) s")
+        unlink(out)
         print("MatrixMarket.readDense(\(path)) \(shape): best of 5 = \(best) s (file read \(bestRead) s, parse \(bestParse) s)")
     }
 }

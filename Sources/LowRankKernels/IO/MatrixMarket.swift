@@ -128,11 +128,12 @@ extension MatrixMarket {
             var line = 3
             for x in matrix.elements {
                 guard x.isFiniteValue else { throw MatrixMarketError.nonFinite(file: path, line: line) }
+                out.append(x.realPart)
                 if S.isComplex {
-                    out.append("\(x.realPart) \(x.imaginaryPart)\n")
-                } else {
-                    out.append("\(x.realPart)\n")
+                    out.append(byte: 32)
+                    out.append(x.imaginaryPart)
                 }
+                out.append(byte: 10)
                 line += 1
                 try out.flushIfFull()
             }
@@ -152,12 +153,16 @@ extension MatrixMarket {
                 for k in sparse.columnPointers[j]..<sparse.columnPointers[j + 1] {
                     let x = sparse.values[k]
                     guard x.isFiniteValue else { throw MatrixMarketError.nonFinite(file: path, line: line) }
-                    let i = sparse.rowIndices[k] + 1
+                    out.append(sparse.rowIndices[k] + 1)
+                    out.append(byte: 32)
+                    out.append(j + 1)
+                    out.append(byte: 32)
+                    out.append(x.realPart)
                     if S.isComplex {
-                        out.append("\(i) \(j + 1) \(x.realPart) \(x.imaginaryPart)\n")
-                    } else {
-                        out.append("\(i) \(j + 1) \(x.realPart)\n")
+                        out.append(byte: 32)
+                        out.append(x.imaginaryPart)
                     }
+                    out.append(byte: 10)
                     line += 1
                     try out.flushIfFull()
                 }
@@ -178,6 +183,13 @@ extension MatrixMarket {
         }
 
         func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
+
+        func append(byte: UInt8) { buffer.append(byte) }
+
+        /// The shortest decimal that reads back as exactly `x` (Swift's `description`).
+        func append(_ x: Double) { buffer.append(contentsOf: x.description.utf8) }
+
+        func append(_ i: Int) { buffer.append(contentsOf: String(i).utf8) }
 
         func flushIfFull() throws { if buffer.count >= 1 << 20 { try flush() } }
 
