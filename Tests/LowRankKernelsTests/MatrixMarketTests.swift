@@ -206,6 +206,17 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
         }
     }
 
+    /// Absurd sizes in a header are rejected before anything of that size is allocated.
+    @Test func absurdSizesAreRejected() throws {
+        let huge = try temporaryFile("%%MatrixMarket matrix coordinate real general\n2000000000 2000000000 1\n1 1 1\n")
+        #expect(throws: MatrixMarketError.self) { _ = try MatrixMarket.readSparse(huge) }
+        #expect(throws: MatrixMarketError.self) { _ = try MatrixMarket.readDense(huge) }
+        let array = try temporaryFile("%%MatrixMarket matrix array real general\n100000 100000\n1\n")
+        #expect(throws: MatrixMarketError.wrongEntryCount(file: array, expected: 10_000_000_000, found: 1)) {
+            _ = try MatrixMarket.readDense(array)
+        }
+    }
+
     @Test func missingFileAndDirectory() throws {
         let path = temporaryPath("missing.mtx")
         #expect(throws: MatrixMarketError.fileNotFound(file: path)) { _ = try MatrixMarket.readDense(path) }
@@ -237,7 +248,10 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
         var tokens: [String] = ["0", "-0", "0.0", "1", "9007199254740993", "9007199254740992.5", "1e22", "1e23",
                                 "2.2250738585072014e-308", "2.2250738585072011e-308", "4.9e-324", "1.7976931348623157e308",
                                 "0.1", ".5", "5.", "123456789012345678901234567890", "1.00000000000000011102230246251565404",
-                                "7.2057594037927933e16", "0.000000000000000000000000000001234", "+3.5E+2"]
+                                "7.2057594037927933e16", "0.000000000000000000000000000001234", "+3.5E+2",
+                                "00000000000000000000001.5", "123456789012345678.9", "1234567890123456789.0",
+                                "12345678901234567890", "0.00000000000000000000000000000000000000", "1.2345678901234567890e-5",
+                                "-0.000000000000000000001", "99999999999999999999e-20", "5.", "0.1e400", "1e-400"]
         for _ in 0..<200_000 {
             let x = Double(bitPattern: g.next())
             guard x.isFinite else { continue }
@@ -247,6 +261,9 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
             let digits = 1 + Int(g.next() % 19)
             let mantissa = String((0..<digits).map { _ in Character(String(g.next() % 10)) })
             tokens.append("\(mantissa)e\(Int(g.next() % 700) - 350)")
+            let point = Int(g.next() % UInt64(digits + 1))
+            let z = String(repeating: "0", count: Int(g.next() % 25))
+            tokens.append("\(z)\(mantissa.prefix(point)).\(mantissa.dropFirst(point))\(z)E\(Int(g.next() % 40) - 20)")
         }
         try DecimalTables.with { tables in
             for t in tokens {
@@ -292,6 +309,18 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
             bestRead = min(bestRead, Double(t1 - t0) * 1e-9)
             bestParse = min(bestParse, Double(t2 - t1) * 1e-9)
         }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let sigma = try MatrixMarket.readDense(path).singularValues()
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        print("read + singularValues: \(Double(t1 - t0) * 1e-9) s, sigma_max = \(sigma.first ?? 0)")
+        let a = try MatrixMarket.readDense(path)
+        let out = temporaryPath("bench.mtx")
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        try MatrixMarket.write(a, to: out)
+        let t3 = DispatchTime.now().uptimeNanoseconds
+        #expect(try MatrixMarket.readDense(out) == a)
+        print("write: \(Double(t3 - t2) * 1e-9) s")
+        unlink(out)
         print("MatrixMarket.readDense(\(path)) \(shape): best of 5 = \(best) s (file read \(bestRead) s, parse \(bestParse) s)")
     }
 }

@@ -18,8 +18,8 @@ enum DecimalScan {
     case value(Double, end: UnsafePointer<UInt8>)
     /// The token spells NaN or infinity, or overflows to ±∞.
     case nonFinite(end: UnsafePointer<UInt8>)
-    /// The token is not a decimal number of the required kind; `reason` says why.
-    case malformed(String)
+    /// The token is not a decimal number of the required kind.
+    case malformed(DecimalSyntaxError)
 }
 
 /// Exact powers of ten representable in a double (Clinger's fast path).
@@ -27,6 +27,34 @@ enum DecimalScan {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ]
+
+/// Why a token is not a number (a trivial enum, so the scanner's result stays cheap to return).
+enum DecimalSyntaxError {
+    case number, integer, exponent
+
+    var reason: String {
+        switch self {
+        case .number: return "expected a number"
+        case .integer: return "expected an integer"
+        case .exponent: return "exponent has no digits"
+        }
+    }
+}
+
+/// `true` when all eight bytes of the little-endian word are ASCII digits (Lemire's SWAR test).
+@inline(__always) func isEightDigits(_ v: UInt64) -> Bool {
+    ((v &+ 0x4646_4646_4646_4646) | (v &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0
+}
+
+/// The value of eight ASCII digits loaded little-endian (first digit in the low byte), by three multiplications.
+@inline(__always) func parseEightDigits(_ v0: UInt64) -> UInt64 {
+    let mask: UInt64 = 0x0000_00FF_0000_00FF
+    let mul1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1000000 << 32)
+    let mul2: UInt64 = 0x0000_2710_0000_0001  // 1 + (10000 << 32)
+    var v = v0 &- 0x3030_3030_3030_3030
+    v = (v &* 10) &+ (v >> 8)
+    return (((v & mask) &* mul1) &+ (((v >> 16) & mask) &* mul2)) >> 32
+}
 
 @inline(__always) func isDigit(_ c: UInt8) -> Bool { c &- 48 < 10 }
 
@@ -109,37 +137,45 @@ func scanDecimal(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, int
         negative = p.pointee == 45
         p += 1
     }
+    // Accumulate every digit into w (wrapping); if more than 19 significant digits turn up, w is discarded and
+    // the slow path below converts the token with strtod.
     var w: UInt64 = 0
-    var significant = 0      // significant digits taken into w
-    var dropped = 0          // significant digits beyond 19 (integer part: raise exponent)
-    var sawDigit = false
-    var exponent = 0
-    // Integer part.
+    let integerStart = p
     while p < end, isDigit(p.pointee) {
-        sawDigit = true
-        let d = UInt64(p.pointee &- 48)
-        if significant < 19 {
-            if w != 0 || d != 0 { w = w &* 10 &+ d; significant += 1 }
-        } else {
-            dropped += 1
-            exponent += 1
-        }
+        w = w &* 10 &+ UInt64(p.pointee &- 48)
         p += 1
     }
+    let integerDigits = p - integerStart
+    var fractionDigits = 0
+    var dot: UnsafePointer<UInt8>? = nil
     if p < end && p.pointee == 46 {  // '.'
-        if integerOnly { return .malformed("expected an integer") }
+        if integerOnly { return .malformed(.integer) }
+        dot = p
         p += 1
+        let fractionStart = p
+        // Eight digits at a time (SWAR, as in fast_float), then one at a time.
+        while end - p >= 8 {
+            let chunk = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            guard isEightDigits(chunk) else { break }
+            w = w &* 100_000_000 &+ parseEightDigits(chunk)
+            p += 8
+        }
         while p < end, isDigit(p.pointee) {
-            sawDigit = true
-            let d = UInt64(p.pointee &- 48)
-            if significant < 19 {
-                if w != 0 || d != 0 { w = w &* 10 &+ d; significant += 1 }
-                exponent -= 1
-            } else {
-                dropped += 1
-            }
+            w = w &* 10 &+ UInt64(p.pointee &- 48)
             p += 1
         }
+        fractionDigits = p - fractionStart
+    }
+    let sawDigit = integerDigits + fractionDigits > 0
+    var exponent = -fractionDigits
+    var tooManyDigits = false
+    if integerDigits + fractionDigits > 19 {
+        // Leading zeros do not count; more than 19 significant digits go to strtod.
+        var q = integerStart
+        while q < p, q.pointee == 48 || q.pointee == 46 { q += 1 }
+        var significant = p - q
+        if let dot, q < dot { significant -= 1 }  // the '.' between them
+        tooManyDigits = significant > 19
     }
     if !sawDigit {
         // nan / inf / infinity?
@@ -158,35 +194,35 @@ func scanDecimal(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, int
                 return .nonFinite(end: q)
             }
         }
-        return .malformed(integerOnly ? "expected an integer" : "expected a number")
+        return .malformed(integerOnly ? .integer : .number)
     }
     if p < end && (p.pointee == 101 || p.pointee == 69) {  // e E
-        if integerOnly { return .malformed("expected an integer") }
+        if integerOnly { return .malformed(.integer) }
         p += 1
         var expNegative = false
         if p < end && (p.pointee == 45 || p.pointee == 43) {
             expNegative = p.pointee == 45
             p += 1
         }
-        guard p < end, isDigit(p.pointee) else { return .malformed("exponent has no digits") }
+        guard p < end, isDigit(p.pointee) else { return .malformed(.exponent) }
         var e = 0
         while p < end, isDigit(p.pointee) {
-            if e < 100_000 { e = e * 10 + Int(p.pointee &- 48) }
+            if e < 1 << 40 { e = e * 10 + Int(p.pointee &- 48) }
             p += 1
         }
         exponent += expNegative ? -e : e
     }
     if p < end && !isTokenEnd(p.pointee) {
-        return .malformed(integerOnly ? "expected an integer" : "expected a number")
+        return .malformed(integerOnly ? .integer : .number)
     }
     let q = exponent
     var value: Double
-    if w == 0 {
+    if w == 0 && !tooManyDigits {
         value = 0
-    } else if dropped == 0 && w <= (UInt64(1) << 53) && q >= -22 && q <= 22 {
+    } else if !tooManyDigits && w <= (UInt64(1) << 53) && q >= -22 && q <= 22 {
         value = Double(w)
         if q < 0 { value /= tables.pow10[-q] } else { value *= tables.pow10[q] }
-    } else if dropped == 0 && q >= -342 && q <= 308, let v = eiselLemire(w, q, tables.pow5) {
+    } else if !tooManyDigits && q >= -342 && q <= 308, let v = eiselLemire(w, q, tables.pow5) {
         value = v
     } else {
         value = strtodFallback(negative || start.pointee == 43 ? start + 1 : start, p)

@@ -7,17 +7,20 @@ import Numerics
 
 // Typed readers and writers on top of the byte-level parser in MatrixMarketParser.swift.
 extension MatrixMarket {
-    /// The largest dense matrix (in elements) a `coordinate` file may be expanded to by ``read(_:as:)``: 2³¹.
-    /// (`array` files hold every value, so their size is bounded by the file itself.)
-    public static let maximumDenseElements = 1 << 31
+    /// The largest dense matrix (in elements) a `coordinate` file may be expanded to by ``read(_:as:)``: 2²⁸
+    /// (2 GiB of `Double`s). `array` files hold every value, so their size is bounded by the file itself.
+    public static let maximumDenseElements = 1 << 28
+
+    /// Sparse conversion allocates O(rows + columns) index space, so a `coordinate` file's `rows + columns` may
+    /// not exceed `max(2²⁶, 64 · entries)`: a header cannot make the reader allocate far more than its data justify.
+    public static func maximumSparseDimensionSum(entries: Int) -> Int { max(1 << 26, 64 * entries) }
 
     /// Reads a file as a dense matrix of `scalar`s (`array` files directly, `coordinate` files expanded with
     /// duplicates summed). Real data reads into complex matrices; complex data into a real matrix is an error.
     ///
     /// - Throws: ``MatrixMarketError`` naming the file and line.
     public static func read<S: LinearAlgebraScalar>(_ path: String, as scalar: S.Type) throws -> Matrix<S> {
-        let bytes = try readFile(path)
-        let doc = try bytes.withUnsafeBytes { try parse(bytes: $0, name: path) }
+        let doc = try withFileBytes(path) { try parse(bytes: $0, name: path) }
         return try dense(doc, as: S.self, name: path)
     }
 
@@ -26,8 +29,7 @@ extension MatrixMarket {
     /// - Throws: ``MatrixMarketError`` naming the file and line.
     public static func readSparse<S: LinearAlgebraScalar>(_ path: String, as scalar: S.Type) throws
         -> SparseMatrix<S> {
-        let bytes = try readFile(path)
-        let doc = try bytes.withUnsafeBytes { try parse(bytes: $0, name: path) }
+        let doc = try withFileBytes(path) { try parse(bytes: $0, name: path) }
         return try sparse(doc, as: S.self, name: path)
     }
 
@@ -75,9 +77,11 @@ extension MatrixMarket {
     public static func sparse<S: LinearAlgebraScalar>(_ doc: Document, as scalar: S.Type, name: String) throws
         -> SparseMatrix<S> {
         try checkScalar(doc, S.self, name)
-        guard doc.rows <= Int(Int32.max), doc.columns <= Int(Int32.max) else {
+        if case .coordinate = doc.storage,
+           doc.rows + doc.columns > maximumSparseDimensionSum(entries: doc.header.entries) {
             throw MatrixMarketError.unsupported(
-                file: name, reason: "sparse matrices are limited to \(Int32.max) rows and columns")
+                file: name, reason: "a \(doc.rows)×\(doc.columns) matrix with \(doc.header.entries) entries exceeds "
+                    + "the sparse size limit (rows + columns ≤ max(2^26, 64·entries))")
         }
         switch doc.storage {
         case .dense(let values):
@@ -124,11 +128,12 @@ extension MatrixMarket {
             var line = 3
             for x in matrix.elements {
                 guard x.isFiniteValue else { throw MatrixMarketError.nonFinite(file: path, line: line) }
+                out.append(x.realPart)
                 if S.isComplex {
-                    out.append("\(x.realPart) \(x.imaginaryPart)\n")
-                } else {
-                    out.append("\(x.realPart)\n")
+                    out.append(byte: 32)
+                    out.append(x.imaginaryPart)
                 }
+                out.append(byte: 10)
                 line += 1
                 try out.flushIfFull()
             }
@@ -137,7 +142,7 @@ extension MatrixMarket {
 
     /// Writes a sparse matrix in `coordinate general` format, entries column by column with 1-based indices.
     ///
-    /// Same number format and atomicity as ``write(_:to:)-(Matrix<S>,_)``.
+    /// Same number format and atomicity as the dense writer.
     public static func write<S: LinearAlgebraScalar>(_ sparse: SparseMatrix<S>, to path: String) throws {
         let field = S.isComplex ? "complex" : "real"
         try atomicWrite(path) { out in
@@ -148,12 +153,16 @@ extension MatrixMarket {
                 for k in sparse.columnPointers[j]..<sparse.columnPointers[j + 1] {
                     let x = sparse.values[k]
                     guard x.isFiniteValue else { throw MatrixMarketError.nonFinite(file: path, line: line) }
-                    let i = sparse.rowIndices[k] + 1
+                    out.append(sparse.rowIndices[k] + 1)
+                    out.append(byte: 32)
+                    out.append(j + 1)
+                    out.append(byte: 32)
+                    out.append(x.realPart)
                     if S.isComplex {
-                        out.append("\(i) \(j + 1) \(x.realPart) \(x.imaginaryPart)\n")
-                    } else {
-                        out.append("\(i) \(j + 1) \(x.realPart)\n")
+                        out.append(byte: 32)
+                        out.append(x.imaginaryPart)
                     }
+                    out.append(byte: 10)
                     line += 1
                     try out.flushIfFull()
                 }
@@ -174,6 +183,13 @@ extension MatrixMarket {
         }
 
         func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
+
+        func append(byte: UInt8) { buffer.append(byte) }
+
+        /// The shortest decimal that reads back as exactly `x` (Swift's `description`).
+        func append(_ x: Double) { buffer.append(contentsOf: x.description.utf8) }
+
+        func append(_ i: Int) { buffer.append(contentsOf: String(i).utf8) }
 
         func flushIfFull() throws { if buffer.count >= 1 << 20 { try flush() } }
 

@@ -24,6 +24,7 @@ public enum MatrixMarketError: Error, Equatable, Sendable, CustomStringConvertib
     /// A value is NaN or ±∞ (spelled out, or a literal that overflows a double).
     case nonFinite(file: String, line: Int)
 
+    /// `file:line: message`, or `file: message` when no single line is at fault.
     public var description: String {
         switch self {
         case let .fileNotFound(file):

@@ -1,0 +1,42 @@
+// libFuzzer target for the Matrix Market reader (not a SwiftPM target; built by scripts/fuzz-matrix-market
+// together with the parser sources, which depend only on Glibc and Dispatch).
+//
+// Every input must either parse into a document whose invariants hold, or throw a MatrixMarketError whose
+// description names the file; anything else (a trap, an out-of-bounds access caught by ASan, a violated
+// invariant) is a crash that libFuzzer reports.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func matrixMarketFuzzTest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    do {
+        let doc = try MatrixMarket.parse(bytes: bytes, name: "fuzz.mtx")
+        check(doc)
+    } catch let error as MatrixMarketError {
+        precondition(error.description.hasPrefix("fuzz.mtx"), "error does not name the file: \(error)")
+    } catch {
+        fatalError("untyped error \(error)")
+    }
+    return 0
+}
+
+private func check(_ doc: MatrixMarket.Document) {
+    let h = doc.header
+    precondition(h.rows >= 0 && h.columns >= 0)
+    let width = h.field == .complex ? 2 : 1
+    switch doc.storage {
+    case .dense(let values):
+        precondition(h.format == .array)
+        precondition(values.count == h.rows * h.columns * width, "dense value count")
+        precondition(values.allSatisfy { $0.isFinite }, "non-finite value accepted")
+    case let .coordinate(ri, ci, values):
+        precondition(h.format == .coordinate)
+        precondition(ri.count == ci.count)
+        precondition(h.symmetry != .general || ri.count == h.entries, "entry count")
+        precondition(ri.count >= h.entries && ri.count <= 2 * h.entries)
+        precondition(h.field == .pattern ? values.isEmpty : values.count == ri.count * width, "value count")
+        for k in 0..<ri.count {
+            precondition(ri[k] >= 0 && ri[k] < h.rows && ci[k] >= 0 && ci[k] < h.columns, "index range")
+        }
+        precondition(values.allSatisfy { $0.isFinite }, "non-finite value accepted")
+    }
+}
