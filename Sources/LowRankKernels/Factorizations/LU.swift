@@ -3,6 +3,8 @@ import Numerics
 extension Matrix {
     /// Solves `A X = B` for square `A`; throws ``LinearAlgebraError/singular(routine:index:)``
     /// when an exact zero pivot appears.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func solve(_ b: Matrix) throws -> Matrix {
         guard isSquare, b.rows == rows else {
             throw LinearAlgebraError.dimensionMismatch(operation: "solve A X = B", lhs: "A \(shapeDescription)",
@@ -26,12 +28,16 @@ extension Matrix {
     }
 
     /// Solves `A x = b` for one right-hand side.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func solve(_ b: [Scalar]) throws -> [Scalar] {
         try solve(Matrix(uncheckedRows: b.count, columns: 1, elements: b)).elements
     }
 
     /// Least-squares solution of `min ‖A X − B‖_F` for full-rank `A` (LAPACK `dgels`/`zgels`,
     /// QR for m ≥ n, minimum-norm LQ for m < n).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func leastSquares(_ b: Matrix) throws -> Matrix {
         guard b.rows == rows else {
             throw LinearAlgebraError.dimensionMismatch(operation: "least squares", lhs: "A \(shapeDescription)",
@@ -90,6 +96,8 @@ public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// Solves `op(A) X = B`.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func solve(_ b: Matrix<Scalar>, _ trans: Transpose = .none) throws -> Matrix<Scalar> {
         guard b.rows == order else {
             throw LinearAlgebraError.dimensionMismatch(operation: "LU solve", lhs: "A \(factors.shapeDescription)",

@@ -12,6 +12,8 @@ public struct QRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
 extension Matrix {
     /// The thin QR factorization (see ``QRFactorization``).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func qr() throws -> QRFactorization<Scalar> {
         try requireFinite("A")
         let m = rows, n = columns, k = Swift.min(m, n)

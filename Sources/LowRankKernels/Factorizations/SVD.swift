@@ -17,6 +17,8 @@ public struct SVDResult<Scalar: LinearAlgebraScalar>: Sendable {
 
 extension Matrix {
     /// The thin SVD `A = U Σ Vᴴ` (see ``SVDResult``). Throws on NaN/Inf input or LAPACK failure.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func svd() throws -> SVDResult<Scalar> {
         try requireFinite("A")
         let m = rows, n = columns, k = Swift.min(m, n)
@@ -61,6 +63,8 @@ extension Matrix {
     }
 
     /// The singular values only (σ₁ ≥ … ≥ σ_k), by `dgesdd` with `jobz = 'N'` (falls back to `dgesvd`).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func singularValues() throws -> [Double] {
         try requireFinite("A")
         let m = rows, n = columns, k = Swift.min(m, n)
@@ -86,5 +90,7 @@ extension Matrix {
     }
 
     /// The spectral norm ‖A‖₂ = σ₁.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func spectralNorm() throws -> Double { try singularValues().first ?? 0 }
 }

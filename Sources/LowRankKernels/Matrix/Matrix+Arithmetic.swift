@@ -3,6 +3,8 @@ import Numerics
 extension Matrix {
     /// General product `op(A) · op(B)` with `op` ∈ {identity, transpose, adjoint}
     /// (BLAS `dgemm`/`zgemm`; cost 2mnk flops).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public static func product(_ a: Matrix, _ transA: Transpose = .none,
                                _ b: Matrix, _ transB: Transpose = .none,
                                alpha: Scalar = .one) throws -> Matrix {
@@ -29,14 +31,20 @@ extension Matrix {
     }
 
     /// `A · B`; throws on mismatched inner dimensions.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func multiplied(by other: Matrix) throws -> Matrix { try Matrix.product(self, .none, other, .none) }
 
     /// `Aᴴ · B` (for real matrices `Aᵀ · B`).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func adjointMultiplied(by other: Matrix) throws -> Matrix {
         try Matrix.product(self, .adjoint, other, .none)
     }
 
     /// Matrix–vector product `y = op(A) x` (BLAS `gemv`).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func apply(_ x: [Scalar], _ trans: Transpose = .none) throws -> [Scalar] {
         let (m, n) = trans == .none ? (rows, columns) : (columns, rows)
         guard x.count == n else {
@@ -57,6 +65,8 @@ extension Matrix {
     }
 
     /// `A + B` element-wise; throws on shape mismatch.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func adding(_ other: Matrix, scaledBy alpha: Scalar = .one) throws -> Matrix {
         guard rows == other.rows, columns == other.columns else {
             throw LinearAlgebraError.dimensionMismatch(operation: "matrix addition", lhs: shapeDescription,
@@ -73,16 +83,22 @@ extension Matrix {
     }
 
     /// `A − B` element-wise; throws on shape mismatch.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func subtracting(_ other: Matrix) throws -> Matrix {
         try adding(other, scaledBy: Scalar(real: -1))
     }
 
     /// `α · A`.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func scaled(by alpha: Scalar) -> Matrix {
         Matrix(uncheckedRows: rows, columns: columns, elements: elements.map { $0 * alpha })
     }
 
     /// Scales column `j` by `d[j]`, i.e. `A · diag(d)`, in place.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public mutating func scaleColumns(by d: [Double]) {
         let m = rows
         elements.withUnsafeMutableBufferPointer { p in
@@ -94,6 +110,8 @@ extension Matrix {
     }
 
     /// Scales row `i` by `d[i]`, i.e. `diag(d) · A`, in place.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public mutating func scaleRows(by d: [Double]) {
         let m = rows
         let scale = d.map { Scalar(real: $0) }

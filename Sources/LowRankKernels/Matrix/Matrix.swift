@@ -97,17 +97,23 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// Columns `range` as a new matrix (one contiguous copy).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func columns(_ range: Range<Int>) -> Matrix {
         Matrix(uncheckedRows: rows, columns: range.count,
                elements: Array(elements[(range.lowerBound * rows)..<(range.upperBound * rows)]))
     }
 
     /// Rows `range` as a new matrix.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func rows(_ range: Range<Int>) -> Matrix {
         submatrix(rows: range, columns: 0..<columns)
     }
 
     /// The block `A[rows, columns]` as a new matrix.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func submatrix(rows r: Range<Int>, columns c: Range<Int>) -> Matrix {
         var out = [Scalar](repeating: .zero, count: r.count * c.count)
         elements.withUnsafeBufferPointer { src in
@@ -122,6 +128,8 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// Replaces columns starting at `start` with the columns of `block`.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public mutating func setColumns(from start: Int, to block: Matrix) throws {
         guard block.rows == rows, start >= 0, start + block.columns <= columns else {
             throw LinearAlgebraError.dimensionMismatch(operation: "setColumns", lhs: shapeDescription,
@@ -131,6 +139,8 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// Appends the columns of `other` (same number of rows), e.g. growing an ADI factor.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public mutating func appendColumns(_ other: Matrix) throws {
         if columns == 0 { rows = other.rows }
         guard other.rows == rows else {

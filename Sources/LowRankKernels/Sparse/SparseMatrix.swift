@@ -304,6 +304,8 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// `A x` scatters column by column (axpy form); `Aᵀ x` and `Aᴴ x` gather (dot form) — both stream the CSC
     /// arrays once.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when `x` has the wrong length.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func apply(_ x: [Scalar], _ trans: Transpose = .none) throws -> [Scalar] {
         let (m, n) = trans == .none ? (rows, columns) : (columns, rows)
         guard x.count == n else {
@@ -353,6 +355,8 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
 
     /// The sparse × dense product `op(A) · B`, one sparse product per column of `B`; O(nnz · B.columns).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` on mismatched inner dimensions.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func multiplied(by b: Matrix<Scalar>, _ trans: Transpose = .none) throws -> Matrix<Scalar> {
         let (m, n) = trans == .none ? (rows, columns) : (columns, rows)
         guard b.rows == n else {
@@ -376,6 +380,8 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// cancel stay stored), so every shift `p` yields the same pattern — what a reusable symbolic factorization
     /// (``SparseLU/analyze(pattern:)``) needs for the shifted systems `(A + pE) X = B` of ADI. O(nnz(A) + nnz(E)).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when the shapes differ.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func scaledAndAdded(_ e: SparseMatrix, scaledBy p: Scalar) throws -> SparseMatrix {
         guard e.rows == rows, e.columns == columns else {
             throw LinearAlgebraError.dimensionMismatch(operation: "A + p·E", lhs: "A \(shapeDescription)",
@@ -406,6 +412,8 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// `A · s` for a scalar `s` (pattern unchanged).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func scaled(by s: Scalar) -> SparseMatrix {
         var out = self
         out.values = values.map { $0 * s }
@@ -451,6 +459,8 @@ public struct CSRMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
 
     /// `y = A x`, one dot product per row; O(nnz).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when `x` has the wrong length.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func apply(_ x: [Scalar]) throws -> [Scalar] {
         guard x.count == columns else {
             throw LinearAlgebraError.dimensionMismatch(operation: "CSR matrix-vector product",
