@@ -61,8 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlReductionTests",
-            dependencies: ["ControlReduction", "LowRankKernels"],
-            resources: [.copy("Models")]
+            dependencies: ["ControlReduction", "LowRankKernels"]
         ),
     ]
 )
