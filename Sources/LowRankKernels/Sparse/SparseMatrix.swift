@@ -319,16 +319,19 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// The Frobenius norm ‖A‖_F = (Σ |a_ij|²)^½, with scaling against overflow (LAPACK `dlassq` style).
     public var frobeniusNorm: Double {
         var scale = 0.0, sumsq = 1.0
-        for x in values {
-            for part in [x.realPart, x.imaginaryPart] where part != 0 {
-                let a = Swift.abs(part)
-                if scale < a {
-                    sumsq = 1 + sumsq * (scale / a) * (scale / a)
-                    scale = a
-                } else {
-                    sumsq += (a / scale) * (a / scale)
-                }
+        @inline(__always) func accumulate(_ part: Double) {
+            guard part != 0 else { return }
+            let a = Swift.abs(part)
+            if scale < a {
+                sumsq = 1 + sumsq * (scale / a) * (scale / a)
+                scale = a
+            } else {
+                sumsq += (a / scale) * (a / scale)
             }
+        }
+        for x in values {
+            accumulate(x.realPart)
+            if Scalar.isComplex { accumulate(x.imaginaryPart) }
         }
         return scale * sumsq.squareRoot()
     }
