@@ -8,7 +8,8 @@ import Numerics
 /// (they keep a sparsity pattern fixed, e.g. for the shifted systems `A + pE` of ADI iterations).
 /// See Davis, *Direct Methods for Sparse Linear Systems*, SIAM 2006, §2.2.
 ///
-/// A value type: copies share storage until one is mutated.
+/// A value type: copies share storage until one is mutated. Equality compares the stored structure, so two
+/// matrices with the same entries but different explicitly stored zeros are unequal.
 public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// Number of rows.
     public let rows: Int
