@@ -323,4 +323,18 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
         unlink(out)
         print("MatrixMarket.readDense(\(path)) \(shape): best of 5 = \(best) s (file read \(bestRead) s, parse \(bestParse) s)")
     }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["LOWRANK_MM_SPARSE_BENCH"] != nil))
+    func readSparseBenchmark() throws {
+        let path = ProcessInfo.processInfo.environment["LOWRANK_MM_SPARSE_BENCH"]!
+        for _ in 0..<3 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let doc = try MatrixMarket.withFileBytes(path) { try MatrixMarket.parse(bytes: $0, name: path) }
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let s = try MatrixMarket.sparse(doc, as: Double.self, name: path)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            print("readSparse \(s.shapeDescription), \(s.nonzeroCount) stored: parse \(Double(t1 - t0) * 1e-9) s, "
+                  + "assemble \(Double(t2 - t1) * 1e-9) s")
+        }
+    }
 }

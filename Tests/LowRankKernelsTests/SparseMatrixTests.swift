@@ -34,6 +34,24 @@ func maxDifference<S: LinearAlgebraScalar>(_ a: Matrix<S>, _ b: Matrix<S>) -> Do
         #expect(try SparseMatrix(s.dense) == s)
     }
 
+    /// Long unsorted columns with duplicates (the comparison-sort path) against dense accumulation.
+    @Test func longUnsortedColumnsWithDuplicates() throws {
+        var g = SeededGenerator(seed: 21)
+        var ri: [Int] = [], ci: [Int] = [], v: [Double] = []
+        var dense = Matrix<Double>(rows: 50, columns: 3)
+        for _ in 0..<400 {
+            let i = Int(g.next() % 50), j = Int(g.next() % 3), x = g.normal()
+            ri.append(i); ci.append(j); v.append(x)
+            dense[i, j] += x
+        }
+        let s = try SparseMatrix(rows: 50, columns: 3, rowIndices: ri, columnIndices: ci, values: v)
+        #expect(maxDifference(s.dense, dense) < 1e-13)
+        for j in 0..<3 {
+            let rowsOfColumn = Array(s.rowIndices[s.columnPointers[j]..<s.columnPointers[j + 1]])
+            #expect(rowsOfColumn == Array(Set(rowsOfColumn)).sorted())
+        }
+    }
+
     @Test func invalidInputThrows() {
         #expect(throws: LinearAlgebraError.self) {
             _ = try SparseMatrix<Double>(rows: 2, columns: 2, rowIndices: [2], columnIndices: [0], values: [1])

@@ -132,11 +132,12 @@ func strtodFallback(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) 
 func scanDecimal(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, integerOnly: Bool,
                  _ tables: DecimalTables) -> DecimalScan {
     var p = start
-    var negative = false
-    if p < end && (p.pointee == 45 || p.pointee == 43) {  // - +
-        negative = p.pointee == 45
-        p += 1
-    }
+    // Branch-free sign handling: signs are random in typical data, so a branch would mispredict half the time.
+    let first = p < end ? p.pointee : 0
+    let negative = first == 45                      // '-'
+    let signed = negative || first == 43            // '+'
+    p += signed ? 1 : 0
+    let signBit = UInt64(negative ? 1 : 0) << 63
     // Accumulate every digit into w (wrapping); if more than 19 significant digits turn up, w is discarded and
     // the slow path below converts the token with strtod.
     var w: UInt64 = 0
@@ -225,11 +226,10 @@ func scanDecimal(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, int
     } else if !tooManyDigits && q >= -342 && q <= 308, let v = eiselLemire(w, q, tables.pow5) {
         value = v
     } else {
-        value = strtodFallback(negative || start.pointee == 43 ? start + 1 : start, p)
+        value = strtodFallback(signed ? start + 1 : start, p)
         if !value.isFinite { return .nonFinite(end: p) }
-        return .value(negative ? -value : value, end: p)
     }
-    return .value(negative ? -value : value, end: p)
+    return .value(Double(bitPattern: value.bitPattern | signBit), end: p)
 }
 
 /// Scans a non-negative decimal integer (Matrix Market sizes and indices); nil on syntax error or overflow.

@@ -19,6 +19,8 @@ extension MatrixMarket {
     /// duplicates summed). Real data reads into complex matrices; complex data into a real matrix is an error.
     ///
     /// - Throws: ``MatrixMarketError`` naming the file and line.
+    @_specialize(exported: true, where S == Double)
+    @_specialize(exported: true, where S == Complex<Double>)
     public static func read<S: LinearAlgebraScalar>(_ path: String, as scalar: S.Type) throws -> Matrix<S> {
         let doc = try withFileBytes(path) { try parse(bytes: $0, name: path) }
         return try dense(doc, as: S.self, name: path)
@@ -27,6 +29,8 @@ extension MatrixMarket {
     /// Reads a file as a sparse matrix of `scalar`s (duplicates summed; `array` files keep their nonzeros).
     ///
     /// - Throws: ``MatrixMarketError`` naming the file and line.
+    @_specialize(exported: true, where S == Double)
+    @_specialize(exported: true, where S == Complex<Double>)
     public static func readSparse<S: LinearAlgebraScalar>(_ path: String, as scalar: S.Type) throws
         -> SparseMatrix<S> {
         let doc = try withFileBytes(path) { try parse(bytes: $0, name: path) }
@@ -52,6 +56,8 @@ extension MatrixMarket {
     }
 
     /// Converts a parsed document to a dense matrix; `name` is used in error messages.
+    @_specialize(exported: true, where S == Double)
+    @_specialize(exported: true, where S == Complex<Double>)
     public static func dense<S: LinearAlgebraScalar>(_ doc: Document, as scalar: S.Type, name: String) throws
         -> Matrix<S> {
         try checkScalar(doc, S.self, name)
@@ -74,6 +80,8 @@ extension MatrixMarket {
     }
 
     /// Converts a parsed document to a sparse matrix; `name` is used in error messages.
+    @_specialize(exported: true, where S == Double)
+    @_specialize(exported: true, where S == Complex<Double>)
     public static func sparse<S: LinearAlgebraScalar>(_ doc: Document, as scalar: S.Type, name: String) throws
         -> SparseMatrix<S> {
         try checkScalar(doc, S.self, name)
@@ -120,6 +128,8 @@ extension MatrixMarket {
     /// complete write, so a failure never leaves partial output.
     /// - Throws: ``MatrixMarketError/nonFinite(file:line:)`` for NaN/Inf values (with the line they would occupy),
     ///   ``MatrixMarketError/io(file:reason:)`` on system errors.
+    @_specialize(exported: true, where S == Double)
+    @_specialize(exported: true, where S == Complex<Double>)
     public static func write<S: LinearAlgebraScalar>(_ matrix: Matrix<S>, to path: String) throws {
         let field = S.isComplex ? "complex" : "real"
         try atomicWrite(path) { out in
@@ -143,6 +153,8 @@ extension MatrixMarket {
     /// Writes a sparse matrix in `coordinate general` format, entries column by column with 1-based indices.
     ///
     /// Same number format and atomicity as the dense writer.
+    @_specialize(exported: true, where S == Double)
+    @_specialize(exported: true, where S == Complex<Double>)
     public static func write<S: LinearAlgebraScalar>(_ sparse: SparseMatrix<S>, to path: String) throws {
         let field = S.isComplex ? "complex" : "real"
         try atomicWrite(path) { out in

@@ -379,13 +379,14 @@ struct MatrixMarketParser: @unchecked Sendable {
                     }
                 }
             }
-            var lineOffset = dataLine - 1
             for k in 0..<chunks.count {
                 switch results[k] {
                 case .success(let o): outputs[k] = o
-                case .failure(let err): throw err.shiftingLine(by: lineOffset)
+                case .failure(let err):
+                    // Lines are counted only now: the chunk's first line follows all lines of the earlier chunks.
+                    let before = countNewlines(chunks[0].0, chunks[k].0)
+                    throw err.shiftingLine(by: dataLine - 1 + before)
                 }
-                lineOffset += countNewlines(chunks[k].0, chunks[k].1)
             }
         }
         let found = outputs.reduce(0) { $0 + $1.entries }

@@ -8,7 +8,8 @@ import Numerics
 /// (they keep a sparsity pattern fixed, e.g. for the shifted systems `A + pE` of ADI iterations).
 /// See Davis, *Direct Methods for Sparse Linear Systems*, SIAM 2006, §2.2.
 ///
-/// A value type: copies share storage until one is mutated.
+/// A value type: copies share storage until one is mutated. Equality compares the stored structure, so two
+/// matrices with the same entries but different explicitly stored zeros are unequal.
 public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// Number of rows.
     public let rows: Int
@@ -88,6 +89,8 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// sorted within each column. Cost O(nnz + rows + columns) (two counting-sort passes, Davis 2006, §2.4).
     ///
     /// - Throws: ``LinearAlgebraError`` when the arrays differ in length or an index lies outside the shape.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public init(rows: Int, columns: Int, rowIndices: [Int], columnIndices: [Int], values: [Scalar]) throws {
         guard rows >= 0, columns >= 0 else {
             throw LinearAlgebraError.invalidArgument(argument: "rows/columns", reason: "negative dimension")
@@ -108,63 +111,96 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
                                      columnIndices: columnIndices, values: values)
     }
 
-    /// Counting-sort assembly of validated triplets: first by row into CSR, then by column into CSC, which
-    /// leaves rows sorted inside each column; duplicates are then merged.
+    /// Assembly of validated triplets: one counting-sort pass buckets the entries by column, then each column is
+    /// sorted by row (insertion sort when short or nearly sorted, a comparison sort otherwise) and duplicates are
+    /// summed while the columns are compacted.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     static func assemble(rows: Int, columns: Int, rowIndices ri: [Int], columnIndices ci: [Int],
                          values v: [Scalar]) -> SparseMatrix {
         let nnz = ri.count
-        // Pass 1: bucket by row (CSR order).
-        var rowPtr = [Int](repeating: 0, count: rows + 1)
-        for i in ri { rowPtr[i + 1] += 1 }
-        for i in 0..<rows { rowPtr[i + 1] += rowPtr[i] }
-        var csrCol = [Int](repeating: 0, count: nnz)
-        var csrVal = [Scalar](repeating: .zero, count: nnz)
-        var next = rowPtr
-        for k in 0..<nnz {
-            let d = next[ri[k]]
-            csrCol[d] = ci[k]
-            csrVal[d] = v[k]
-            next[ri[k]] += 1
-        }
-        // Pass 2: bucket by column, scanning rows in order (rows come out sorted).
         var colPtr = [Int](repeating: 0, count: columns + 1)
-        for j in csrCol { colPtr[j + 1] += 1 }
-        for j in 0..<columns { colPtr[j + 1] += colPtr[j] }
         var rIdx = [Int](repeating: 0, count: nnz)
         var vals = [Scalar](repeating: .zero, count: nnz)
-        var nextC = colPtr
-        for i in 0..<rows {
-            for k in rowPtr[i]..<rowPtr[i + 1] {
-                let j = csrCol[k]
-                let d = nextC[j]
-                rIdx[d] = i
-                vals[d] = csrVal[k]
-                nextC[j] += 1
-            }
-        }
-        // Merge duplicates (adjacent after sorting).
-        var outPtr = [Int](repeating: 0, count: columns + 1)
-        var w = 0
-        for j in 0..<columns {
-            let start = w
-            for k in colPtr[j]..<colPtr[j + 1] {
-                if w > start && rIdx[w - 1] == rIdx[k] {
-                    vals[w - 1] += vals[k]
-                } else {
-                    rIdx[w] = rIdx[k]
-                    vals[w] = vals[k]
-                    w += 1
+        var stored = 0
+        ri.withUnsafeBufferPointer { r in
+            ci.withUnsafeBufferPointer { c in
+                v.withUnsafeBufferPointer { vv in
+                    colPtr.withUnsafeMutableBufferPointer { cp in
+                        rIdx.withUnsafeMutableBufferPointer { oi in
+                            vals.withUnsafeMutableBufferPointer { ov in
+                                for k in 0..<nnz { cp[c[k] + 1] += 1 }
+                                for j in 0..<columns { cp[j + 1] += cp[j] }
+                                var next = Array(cp.dropLast())
+                                next.withUnsafeMutableBufferPointer { nx in
+                                    for k in 0..<nnz {
+                                        let d = nx[c[k]]
+                                        oi[d] = r[k]
+                                        ov[d] = vv[k]
+                                        nx[c[k]] = d + 1
+                                    }
+                                }
+                                var w = 0
+                                for j in 0..<columns {
+                                    let a = cp[j], b = cp[j + 1]
+                                    sortColumn(oi, ov, a, b)
+                                    cp[j] = w
+                                    var t = a
+                                    while t < b {
+                                        let i = oi[t]
+                                        var x = ov[t]
+                                        t += 1
+                                        while t < b && oi[t] == i { x += ov[t]; t += 1 }
+                                        oi[w] = i
+                                        ov[w] = x
+                                        w += 1
+                                    }
+                                }
+                                cp[columns] = w
+                                stored = w
+                            }
+                        }
+                    }
                 }
             }
-            outPtr[j + 1] = w
         }
-        rIdx.removeLast(nnz - w)
-        vals.removeLast(nnz - w)
-        return SparseMatrix(uncheckedRows: rows, columns: columns, columnPointers: outPtr, rowIndices: rIdx,
+        rIdx.removeLast(nnz - stored)
+        vals.removeLast(nnz - stored)
+        return SparseMatrix(uncheckedRows: rows, columns: columns, columnPointers: colPtr, rowIndices: rIdx,
                             values: vals)
     }
 
+    /// Sorts entries `a..<b` by row index (stable, so duplicates keep their file order).
+    @inline(__always)
+    private static func sortColumn(_ oi: UnsafeMutableBufferPointer<Int>, _ ov: UnsafeMutableBufferPointer<Scalar>,
+                                   _ a: Int, _ b: Int) {
+        var sorted = true
+        var t = a + 1
+        while t < b { if oi[t] < oi[t - 1] { sorted = false; break }; t += 1 }
+        if sorted { return }
+        if b - a <= 32 {
+            for t in (a + 1)..<b {
+                let i = oi[t], x = ov[t]
+                var u = t
+                while u > a && oi[u - 1] > i { oi[u] = oi[u - 1]; ov[u] = ov[u - 1]; u -= 1 }
+                oi[u] = i
+                ov[u] = x
+            }
+            return
+        }
+        var order = Array(a..<b)
+        order.sort { oi[$0] < oi[$1] || (oi[$0] == oi[$1] && $0 < $1) }
+        let rowsCopy = order.map { oi[$0] }
+        let valuesCopy = order.map { ov[$0] }
+        for t in 0..<(b - a) {
+            oi[a + t] = rowsCopy[t]
+            ov[a + t] = valuesCopy[t]
+        }
+    }
+
     /// The sparse form of a dense matrix, keeping entries with modulus `> dropTolerance` (all nonzeros by default).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public init(_ dense: Matrix<Scalar>, dropTolerance: Double = 0) {
         var ptr = [Int](repeating: 0, count: dense.columns + 1)
         var idx: [Int] = []
@@ -241,6 +277,8 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// The conjugate transpose `Aᴴ` (equal to `Aᵀ` for real matrices).
     public var adjoint: SparseMatrix { transpose(conjugating: Scalar.isComplex) }
 
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     private func transpose(conjugating: Bool) -> SparseMatrix {
         let nnz = values.count
         var ptr = [Int](repeating: 0, count: rows + 1)
@@ -282,16 +320,19 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// The Frobenius norm ‖A‖_F = (Σ |a_ij|²)^½, with scaling against overflow (LAPACK `dlassq` style).
     public var frobeniusNorm: Double {
         var scale = 0.0, sumsq = 1.0
-        for x in values {
-            for part in [x.realPart, x.imaginaryPart] where part != 0 {
-                let a = Swift.abs(part)
-                if scale < a {
-                    sumsq = 1 + sumsq * (scale / a) * (scale / a)
-                    scale = a
-                } else {
-                    sumsq += (a / scale) * (a / scale)
-                }
+        @inline(__always) func accumulate(_ part: Double) {
+            guard part != 0 else { return }
+            let a = Swift.abs(part)
+            if scale < a {
+                sumsq = 1 + sumsq * (scale / a) * (scale / a)
+                scale = a
+            } else {
+                sumsq += (a / scale) * (a / scale)
             }
+        }
+        for x in values {
+            accumulate(x.realPart)
+            if Scalar.isComplex { accumulate(x.imaginaryPart) }
         }
         return scale * sumsq.squareRoot()
     }
