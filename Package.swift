@@ -53,6 +53,11 @@ let package = Package(
             dependencies: ["LowRankKernels"],
             path: "Examples/LowRankCompression"
         ),
+        .executableTarget(
+            name: "ModelReduction",
+            dependencies: ["ControlReduction", "LowRankKernels"],
+            path: "Examples/ModelReduction"
+        ),
 
         // MARK: Tests
         .testTarget(

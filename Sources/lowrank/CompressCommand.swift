@@ -123,10 +123,10 @@ struct CompressCommand: ParsableCommand {
         print("\(r.file): \(r.rows) × \(r.cols)")
         let shown = r.singularValues.prefix(Swift.max(10, Swift.min(r.rank + 3, 30)))
         let top = r.singularValues.first ?? 0
-        print("singular values (σᵢ/σ₁ bar, log scale; \(r.singularValues.count) computed):")
+        print("singular values (bar: σᵢ/σ₁; \(r.singularValues.count) computed):")
         for (i, v) in shown.enumerated() {
             let rel = top > 0 ? v / top : 0
-            let width = rel > 0 ? Swift.max(0, Int((16 + log10(rel)) / 16 * 40)) : 0
+            let width = Int((rel * 40).rounded())
             let mark = i < r.rank ? "●" : "○"
             print(String(format: "  %4d %@ %-12.6g %@", i + 1, mark, v, String(repeating: "▇", count: width)))
         }
