@@ -19,7 +19,7 @@ let package = Package(
         .target(
             name: "LowRankKernels",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD", "CSLICOT",
+                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD", "CSLICOT", "CMatio",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
@@ -46,6 +46,7 @@ let package = Package(
         .systemLibrary(name: "CUMFPACK", providers: [.apt(["libsuitesparse-dev"])]),
         .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
         .systemLibrary(name: "CSLICOT", providers: [.apt(["libslicot-dev"])]),
+        .systemLibrary(name: "CMatio", pkgConfig: "matio", providers: [.apt(["libmatio-dev"])]),
 
         // MARK: Examples
         .executableTarget(

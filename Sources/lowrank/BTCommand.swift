@@ -14,7 +14,7 @@ struct BTCommand: ParsableCommand {
             --frequencies log-spaced points in [--omega-min, --omega-max].
             """)
 
-    @Argument(help: "Model folder (A.mtx B.mtx C.mtx [E.mtx] [D.mtx]).") var model: String
+    @Argument(help: "Model folder (A.mtx B.mtx C.mtx [E.mtx] [D.mtx]) or MATLAB .mat file with A, B, C[, E, D].") var model: String
     @Option(help: "Reduced order r.") var order: Int?
     @Option(name: .customLong("max-error"), help: "Absolute H∞ error bound to meet.") var maxError: Double?
     @OptionGroup var gramian: GramianOptions
@@ -49,7 +49,7 @@ struct BTCommand: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors {
-            let system = try LTISystem.load(directory: model)
+            let system = try LTISystem.load(path: model)
             let t0 = Date()
             var factors: [GramianFactor] = []
             for kind in [LyapunovEquation.controllability, .observability] {

@@ -48,7 +48,7 @@ struct LyapCommand: ParsableCommand {
 
     enum EquationChoice: String, ExpressibleByArgument, CaseIterable { case controllability, observability, both }
 
-    @Argument(help: "Model folder (A.mtx B.mtx C.mtx [E.mtx] [D.mtx]).") var model: String
+    @Argument(help: "Model folder (A.mtx B.mtx C.mtx [E.mtx] [D.mtx]) or MATLAB .mat file with A, B, C[, E, D].") var model: String
     @OptionGroup var gramian: GramianOptions
     @Option(help: "controllability, observability or both.") var equation: EquationChoice = .both
     @Flag(name: .customLong("skip-residual"), help: "Do not compute the residual from the factors (large models).")
@@ -76,7 +76,7 @@ struct LyapCommand: ParsableCommand {
     func run() throws {
         var failed = false
         try Output.reportingErrors {
-            let system = try LTISystem.load(directory: model)
+            let system = try LTISystem.load(path: model)
             let kinds: [LyapunovEquation] = equation == .both ? [.controllability, .observability]
                 : [equation == .controllability ? .controllability : .observability]
             var reports: [EquationReport] = []

@@ -11,9 +11,31 @@ extension LTISystem {
         public var description: String {
             switch self {
             case .missingFile(let f): return "\(f): no such file (a model folder needs A.mtx, B.mtx, C.mtx, optional E.mtx, D.mtx)"
-            case .unsupportedPath(let p): return "\(p): not a model folder (A.mtx B.mtx C.mtx [E.mtx] [D.mtx])"
+            case .unsupportedPath(let p): return "\(p): neither a model folder (A.mtx B.mtx C.mtx [E.mtx] [D.mtx]) nor a .mat file"
             }
         }
+    }
+
+    /// Loads a model from a folder of Matrix Market files or from a MATLAB `.mat` file.
+    public static func load(path: String) throws -> LTISystem {
+        path.lowercased().hasSuffix(".mat") ? try load(matFile: path) : try load(directory: path)
+    }
+
+    /// Loads `A, B, C[, E, D]` from a MATLAB `.mat` file (v4/v5/v7.3, dense or sparse, real double).
+    public static func load(matFile path: String) throws -> LTISystem {
+        guard FileManager.default.fileExists(atPath: path) else { throw LoadError.missingFile(path) }
+        func system(_ v: MATFile.Variable) -> SystemMatrix {
+            switch v { case .dense(let m): return .dense(m); case .sparse(let s): return .sparse(s) }
+        }
+        let a = system(try MATFile.read(path, variable: "A"))
+        let b = try MATFile.read(path, variable: "B").dense
+        let c = try MATFile.read(path, variable: "C").dense
+        let e = MATFile.contains(path, variable: "E") ? system(try MATFile.read(path, variable: "E")) : nil
+        let d = MATFile.contains(path, variable: "D") ? try MATFile.read(path, variable: "D").dense : nil
+        var names = ["A": "\(path):A", "B": "\(path):B", "C": "\(path):C"]
+        if e != nil { names["E"] = "\(path):E" }
+        if d != nil { names["D"] = "\(path):D" }
+        return try LTISystem(a: a, b: b, c: c, d: d.flatMap { $0.isEmpty || $0.maxAbs == 0 ? nil : $0 }, e: e, names: names)
     }
 
     /// Loads `A.mtx B.mtx C.mtx [E.mtx] [D.mtx]` from a folder. `A` and `E` are kept sparse when
