@@ -106,13 +106,31 @@ public enum LyapunovSolver {
 /// Residuals of Lyapunov equations computed from the factors (not the ADI's estimate).
 public enum LyapunovResidual {
     /// ‖A Z Zᵀ Eᵀ + E Z Zᵀ Aᵀ + B Bᵀ‖₂ / ‖B Bᵀ‖₂ for the operator's pencil and right-hand factor
-    /// `b` (n×m). The residual is `F M Fᵀ` with `F = [AZ, EZ, B]`, `M = [[0, I, 0], [I, 0, 0], [0, 0, I]]`;
-    /// with `F = QR` its 2-norm is the largest |eigenvalue| of the small `R M Rᵀ`. Cost O(n (2k + m)²).
-    public static func relative(_ op: LyapunovOperator, factor z: Matrix<Double>, rhs b: Matrix<Double>) throws -> Double {
+    /// `b` (n×m). The residual is `F M Fᵀ` with `F = [AZ, EZ, B]`, `M = [[0, I, 0], [I, 0, 0], [0, 0, I]]`.
+    /// For a narrow F (2k + m ≤ `exactLimit`) its 2-norm is the largest |eigenvalue| of the small
+    /// `R M Rᵀ` from `F = QR` (exact, O(n (2k + m)²)). For wide factors the symmetric residual is
+    /// applied as an operator, `R x = A(Z(Zᵀ(Eᵀx))) + E(Z(Zᵀ(Aᵀx))) + B(Bᵀx)`, and its extreme
+    /// eigenvalues are found by Lanczos with full reorthogonalization (`lanczosSteps` steps,
+    /// O(n k) each), which resolves the dominant eigenvalue to many digits.
+    public static func relative(_ op: LyapunovOperator, factor z: Matrix<Double>, rhs b: Matrix<Double>,
+                                exactLimit: Int = 400, lanczosSteps: Int = 60) throws -> Double {
         let bn = try b.spectralNorm()
         let bb = bn * bn
         guard bb > 0 else { return 0 }
         let k = z.columns, m = b.columns
+        if 2 * k + m > exactLimit {
+            let az = try op.applyA(z), ez = try op.applyE(z)
+            // R x = AZ (EZ)ᵀ x + EZ (AZ)ᵀ x + B Bᵀ x.
+            let apply: (Matrix<Double>) throws -> Matrix<Double> = { x in
+                let t1 = try Matrix.product(ez, .transpose, x, .none)
+                let t2 = try Matrix.product(az, .transpose, x, .none)
+                let t3 = try Matrix.product(b, .transpose, x, .none)
+                var y = try Matrix.product(az, .none, t1, .none)
+                y = try y.adding(try Matrix.product(ez, .none, t2, .none))
+                return try y.adding(try Matrix.product(b, .none, t3, .none))
+            }
+            return try lanczosExtremeMagnitude(n: z.rows, steps: lanczosSteps, apply: apply) / bb
+        }
         var f = try op.applyA(z)
         try f.appendColumns(op.applyE(z))
         try f.appendColumns(b)
@@ -128,6 +146,37 @@ public enum LyapunovResidual {
         let ev = try sym.symmetricEigen(vectors: false).eigenvalues
         let norm = ev.map { Swift.abs($0) }.max() ?? 0
         return norm / bb
+    }
+
+    /// max |λ| of a symmetric operator by Lanczos with full reorthogonalization from a seeded start.
+    static func lanczosExtremeMagnitude(n: Int, steps: Int,
+                                        apply: (Matrix<Double>) throws -> Matrix<Double>) throws -> Double {
+        var g = SeededGenerator(seed: 11)
+        let kmax = Swift.min(steps, n)
+        var v = Matrix<Double>(rows: n, columns: 0)
+        var q = Matrix<Double>.randomNormal(rows: n, columns: 1, using: &g)
+        q = q.scaled(by: 1 / q.frobeniusNorm)
+        var t = Matrix<Double>(rows: kmax, columns: kmax)
+        var used = 0
+        for j in 0..<kmax {
+            try v.appendColumns(q)
+            var w = try apply(q)
+            // Full reorthogonalization (twice) against all Lanczos vectors.
+            for _ in 0..<2 {
+                let h = try Matrix.product(v, .transpose, w, .none)
+                w = try w.subtracting(try Matrix.product(v, .none, h, .none))
+                if j < kmax { t[j, j] += h[j, 0] }
+            }
+            used = j + 1
+            let beta = w.frobeniusNorm
+            if j + 1 < kmax {
+                if beta <= 1e-14 * Swift.max(Swift.abs(t[j, j]), 1e-300) { break }
+                t[j + 1, j] = beta; t[j, j + 1] = beta
+                q = w.scaled(by: 1 / beta)
+            }
+        }
+        let ev = try t.submatrix(rows: 0..<used, columns: 0..<used).symmetricEigen(vectors: false).eigenvalues
+        return ev.map { Swift.abs($0) }.max() ?? 0
     }
 
     /// ε·‖A‖₂‖E‖₂‖Z Zᵀ‖₂ / ‖B Bᵀ‖₂: the level below which rounding alone keeps the residual.
