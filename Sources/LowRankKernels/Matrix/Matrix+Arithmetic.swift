@@ -17,6 +17,19 @@ extension Matrix {
         var c = Matrix(rows: m, columns: n)
         if m == 0 || n == 0 { return c }
         if ka == 0 { return c }
+        if n == 1 {
+            // Matrix–vector: BLAS gemv reads op(A) once; gemm would pack it first (2× the memory traffic).
+            let x = transB == .adjoint && Scalar.isComplex ? b.elements.map { $0.conjugated } : b.elements
+            a.elements.withUnsafeBufferPointer { pa in
+                x.withUnsafeBufferPointer { px in
+                    c.elements.withUnsafeMutableBufferPointer { pc in
+                        Scalar._gemv(transA, m: a.rows, n: a.columns, alpha: alpha, a: pa.baseAddress!,
+                                     lda: Swift.max(1, a.rows), x: px.baseAddress!, beta: .zero, y: pc.baseAddress!)
+                    }
+                }
+            }
+            return c
+        }
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
