@@ -51,19 +51,16 @@ struct BTCommand: ParsableCommand {
         try Output.reportingErrors {
             let system = try LTISystem.load(path: model)
             let t0 = Date()
-            var factors: [GramianFactor] = []
-            for kind in [LyapunovEquation.controllability, .observability] {
-                let progress = ProgressLine(enabled: !json)
-                let g = try LyapunovSolver.solve(system, kind, method: gramian.method, options: gramian.adiOptions) { s in
-                    progress.update(String(format: "%@ ADI step %d  residual %.3e  columns %d", kind.rawValue, s.step,
-                                           s.residual, s.columns))
-                }
-                progress.finish()
-                guard g.converged else {
-                    throw ADIError.notConverged(steps: g.steps, residual: g.residualHistory.last ?? .nan,
-                                                tolerance: gramian.tolerance)
-                }
-                factors.append(g)
+            let progress = ProgressLine(enabled: !json)
+            let both = try LyapunovSolver.solveBoth(system, method: gramian.method, options: gramian.adiOptions) { eq, s in
+                progress.update(String(format: "%@ ADI step %d  residual %.3e  columns %d", eq.rawValue, s.step,
+                                       s.residual, s.columns))
+            }
+            progress.finish()
+            let factors = [both.controllability, both.observability]
+            for g in factors where !g.converged {
+                throw ADIError.notConverged(steps: g.steps, residual: g.residualHistory.last ?? .nan,
+                                            tolerance: gramian.tolerance)
             }
             let tGram = Date().timeIntervalSince(t0)
             let t1 = Date()

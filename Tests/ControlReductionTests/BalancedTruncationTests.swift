@@ -80,3 +80,29 @@ import LowRankKernels
         #expect(back.b == r.reduced.b && back.c == r.reduced.c)
     }
 }
+
+@Suite struct H2ErrorTests {
+    /// ‖G − G_r‖_H2 through the Sylvester cross term equals the H2 norm of the error system
+    /// [A 0; 0 A_r], [B; B_r], [C −C_r] computed from its own dense Lyapunov factor (an identity).
+    @Test(arguments: [("slicot_build", 6), ("slicot_iss1R", 10), ("slicot_CDplayer", 12)])
+    func crossGramianH2ErrorMatchesErrorSystem(model: String, order: Int) throws {
+        let sys = try Models.load(model)
+        let p = try LyapunovSolver.solve(sys, .controllability)
+        let q = try LyapunovSolver.solve(sys, .observability)
+        let r = try BalancedTruncation.reduce(sys, controllability: p.factor, observability: q.factor, selection: .order(order))
+        let n = sys.order, k = r.order
+        var a = Matrix<Double>(rows: n + k, columns: n + k)
+        let af = sys.a.dense, ar = r.reduced.a.dense
+        for j in 0..<n { for i in 0..<n { a[i, j] = af[i, j] } }
+        for j in 0..<k { for i in 0..<k { a[n + i, n + j] = ar[i, j] } }
+        var b = Matrix<Double>(rows: n + k, columns: sys.inputs)
+        var c = Matrix<Double>(rows: sys.outputs, columns: n + k)
+        for j in 0..<sys.inputs { for i in 0..<n { b[i, j] = sys.b[i, j] }; for i in 0..<k { b[n + i, j] = r.reduced.b[i, j] } }
+        for i in 0..<sys.outputs { for j in 0..<n { c[i, j] = sys.c[i, j] }; for j in 0..<k { c[i, n + j] = -r.reduced.c[i, j] } }
+        let errSys = try LTISystem(a: .dense(a), b: b, c: c)
+        let zErr = try DenseLyapunov.controllabilityFactor(a: a, b: b)
+        let direct = try H2Norm.norm(errSys, controllability: zErr)
+        let viaCross = try H2Norm.error(full: sys, controllability: p.factor, reduced: r.reduced)
+        #expect(Swift.abs(viaCross - direct) <= 1e-6 * (try H2Norm.norm(sys, controllability: p.factor)) + 1e-3 * direct)
+    }
+}

@@ -14,25 +14,45 @@ public enum FrequencyResponse {
         return [0] + pts
     }
 
-    /// G(iω) for each ω, as p×m complex matrices. The shifted solves reuse the operator's
-    /// symbolic analysis (one numeric factorization of `A − iωE` per frequency).
+    /// G(iω) for each ω, as p×m complex matrices. Each worker owns an operator, so the shifted
+    /// solves reuse its symbolic analysis (one numeric factorization of `A − iωE` per frequency);
+    /// large models spread the frequencies over the cores with single-threaded BLAS.
     public static func evaluate(_ system: LTISystem, at omegas: [Double]) throws -> [Matrix<Complex<Double>>] {
+        let workers = system.order >= 2000 ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, omegas.count) : 1
+        if workers <= 1 { return try evaluate(system, at: omegas, indices: Array(omegas.indices)).map { $0.1 } }
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        let box = SweepBox(count: omegas.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let mine = Array(stride(from: w, to: omegas.count, by: workers))
+            do {
+                for (i, g) in try evaluate(system, at: omegas, indices: mine) { box.set(i, g) }
+            } catch {
+                box.fail(error)
+            }
+        }
+        return try box.values()
+    }
+
+    static func evaluate(_ system: LTISystem, at omegas: [Double], indices: [Int]) throws
+        -> [(Int, Matrix<Complex<Double>>)] {
         let op = try LyapunovSolver.makeOperator(system, .controllability)
         let bc = system.b.complexified.scaled(by: Complex(-1, 0))
         let cc = system.c.complexified
         let dc = system.d?.complexified
-        return try omegas.map { w in
+        return try indices.map { i in
+            let w = omegas[i]
             // (iωE − A) X = B  ⇔  (A + pE) X = −B with p = −iω.
             let x: Matrix<Complex<Double>>
             if w == 0 {
-                let xr = try op.solveShifted(0.0, system.b.scaled(by: -1))
-                x = xr.complexified
+                x = try op.solveShifted(0.0, system.b.scaled(by: -1)).complexified
             } else {
                 x = try op.solveShifted(Complex(0, -w), bc)
             }
             var g = try Matrix.product(cc, .none, x, .none)
             if let dc { g = try g.adding(dc) }
-            return g
+            return (i, g)
         }
     }
 
@@ -102,5 +122,20 @@ public enum H2Norm {
         for i in 0..<Swift.min(cross.rows, cross.columns) { trace += cross[i, i] }
         let sq = g2 * g2 + gr2 * gr2 - 2 * trace
         return Swift.max(0, sq).squareRoot()
+    }
+}
+
+/// Thread-safe collection of frequency-response values computed concurrently.
+final class SweepBox: @unchecked Sendable {
+    private var slots: [Matrix<Complex<Double>>?]
+    private var error: Error?
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ g: Matrix<Complex<Double>>) { lock.lock(); slots[i] = g; lock.unlock() }
+    func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    func values() throws -> [Matrix<Complex<Double>>] {
+        lock.lock(); defer { lock.unlock() }
+        if let error { throw error }
+        return slots.map { $0 ?? Matrix(rows: 0, columns: 0) }
     }
 }

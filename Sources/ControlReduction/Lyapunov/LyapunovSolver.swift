@@ -195,3 +195,51 @@ public enum LyapunovResidual {
         return est
     }
 }
+
+extension LyapunovSolver {
+    /// Solves the controllability and observability equations, concurrently when the machine has
+    /// two or more cores: the equations are independent, and two single-threaded sparse solves
+    /// use two cores far better than one solve with multi-threaded BLAS on small supernodes.
+    /// BLAS runs single-threaded during the concurrent phase and is restored afterwards.
+    /// `observer` receives the equation with every ADI step (it may be called from two threads).
+    public static func solveBoth(_ system: LTISystem, method: LyapunovMethod = .auto,
+                                 options: LowRankADI.Options = .init(),
+                                 observer: (@Sendable (LyapunovEquation, LowRankADI.Step) -> Void)? = nil)
+        throws -> (controllability: GramianFactor, observability: GramianFactor) {
+        let equations: [LyapunovEquation] = [.controllability, .observability]
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if cores < 2 || resolve(method, for: system) == .dense {
+            let p = try solve(system, .controllability, method: method, options: options) { observer?(.controllability, $0) }
+            let q = try solve(system, .observability, method: method, options: options) { observer?(.observability, $0) }
+            return (p, q)
+        }
+        let box = ResultBox(count: 2)
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        nonisolated(unsafe) let opts = options
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let eq = equations[i]
+            do {
+                let g = try solve(system, eq, method: method, options: opts) { observer?(eq, $0) }
+                box.set(i, .success(g))
+            } catch {
+                box.set(i, .failure(error))
+            }
+        }
+        return (try box.get(0), try box.get(1))
+    }
+}
+
+/// Thread-safe slots for results computed concurrently.
+final class ResultBox: @unchecked Sendable {
+    private var slots: [Result<GramianFactor, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<GramianFactor, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    func get(_ i: Int) throws -> GramianFactor {
+        lock.lock(); defer { lock.unlock() }
+        guard let r = slots[i] else { throw ADIError.noStableShifts(reason: "internal: missing result") }
+        return try r.get()
+    }
+}

@@ -17,6 +17,7 @@ final class CHOLMODContext: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     init() throws {
+        OpenMPThreads.enableDynamicAdjustment
         common = .allocate(capacity: 1)
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -209,4 +210,19 @@ final class CHOLMODNumericObject: @unchecked Sendable {
             _ = cholmod_free_factor(&l, c)
         }
     }
+}
+
+
+/// CHOLMOD 3 (SuiteSparse 5) runs its supernodal kernels in OpenMP regions with a fixed
+/// `num_threads(4)` clause, which oversubscribes a 2-core machine (the threads spin and sleep in
+/// futexes: most of the system time of a large sparse ADI run). Turning on OpenMP's dynamic
+/// adjustment (`omp_set_dynamic(1)`) lets libgomp cap each team at the idle cores. The symbol is
+/// looked up at run time in the libgomp that libcholmod loads, so nothing extra is linked.
+enum OpenMPThreads {
+    static let enableDynamicAdjustment: Void = {
+        // dlsym(nil, …) is RTLD_DEFAULT on glibc: search every loaded object.
+        guard let sym = dlsym(nil, "omp_set_dynamic") else { return }
+        typealias SetDynamic = @convention(c) (Int32) -> Void
+        unsafeBitCast(sym, to: SetDynamic.self)(1)
+    }()
 }

@@ -43,6 +43,33 @@ extension Matrix {
         return c
     }
 
+    /// In-place general product `C ← α op(A) op(B) + β C` (BLAS `gemm` writing into existing storage,
+    /// so repeated products and accumulations allocate nothing).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
+    public static func multiplyAdd(_ a: Matrix, _ transA: Transpose = .none, _ b: Matrix, _ transB: Transpose = .none,
+                                   alpha: Scalar = .one, beta: Scalar = .zero, into c: inout Matrix) throws {
+        let (m, ka) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
+        guard ka == kb, c.rows == m, c.columns == n else {
+            throw LinearAlgebraError.dimensionMismatch(operation: "multiplyAdd",
+                                                       lhs: "op(A) \(m)×\(ka) · op(B) \(kb)×\(n)",
+                                                       rhs: "C \(c.shapeDescription)")
+        }
+        if m == 0 || n == 0 { return }
+        if ka == 0 { c = c.scaled(by: beta); return }
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    Scalar._gemm(transA, transB, m: m, n: n, k: ka, alpha: alpha,
+                                 a: pa.baseAddress!, lda: Swift.max(1, a.rows),
+                                 b: pb.baseAddress!, ldb: Swift.max(1, b.rows),
+                                 beta: beta, c: pc.baseAddress!, ldc: Swift.max(1, m))
+                }
+            }
+        }
+    }
+
     /// `A · B`; throws on mismatched inner dimensions.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
