@@ -26,7 +26,7 @@ struct BTCommand: ParsableCommand {
     @Flag(name: .customLong("skip-error"), help: "Skip the frequency sweep and H2 error.") var skipError = false
     @Flag(help: "Print JSON.") var json = false
 
-    struct Seconds: Encodable { let gramians: Double; let reduction: Double; let error: Double }
+    struct Seconds: Encodable { let gramians: Double; let reduction: Double; let error: Double; let sweep: Double }
     struct Report: Encodable {
         let model: String
         let n: Int
@@ -72,9 +72,11 @@ struct BTCommand: ParsableCommand {
             let t2 = Date()
             var hinf: Double?, h2: Double?, h2n: Double?
             var sweep: FrequencyResponse.ErrorSweep?
+            var tSweep = 0.0
             if !skipError {
                 let grid = try FrequencyResponse.grid(count: frequencies, omegaMin: omegaMin, omegaMax: omegaMax)
                 sweep = try FrequencyResponse.errorSweep(full: system, reduced: result.reduced, omegas: grid)
+                tSweep = Date().timeIntervalSince(t2)
                 hinf = sweep?.maximum
                 if system.d == nil {
                     h2 = try H2Norm.error(full: system, controllability: factors[0].factor, reduced: result.reduced)
@@ -100,7 +102,7 @@ struct BTCommand: ParsableCommand {
             let report = Report(model: model, n: system.order, order: result.order,
                                 hankelSingularValues: result.hankelSingularValues, errorBound: result.errorBound,
                                 hinfError: hinf, h2Error: h2, h2Norm: h2n, gramianMethods: factors.map { $0.method.rawValue },
-                                seconds: Seconds(gramians: tGram, reduction: tRed, error: tErr))
+                                seconds: Seconds(gramians: tGram, reduction: tRed, error: tErr, sweep: tSweep))
             if json { try Output.printJSON(report) } else { printHuman(report, factors) }
         }
     }

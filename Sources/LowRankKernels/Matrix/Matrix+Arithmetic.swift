@@ -30,16 +30,7 @@ extension Matrix {
             }
             return c
         }
-        a.elements.withUnsafeBufferPointer { pa in
-            b.elements.withUnsafeBufferPointer { pb in
-                c.elements.withUnsafeMutableBufferPointer { pc in
-                    Scalar._gemm(transA, transB, m: m, n: n, k: ka, alpha: alpha,
-                                 a: pa.baseAddress!, lda: Swift.max(1, a.rows),
-                                 b: pb.baseAddress!, ldb: Swift.max(1, b.rows),
-                                 beta: .zero, c: pc.baseAddress!, ldc: Swift.max(1, m))
-                }
-            }
-        }
+        try multiplyAdd(a, transA, b, transB, alpha: alpha, beta: .zero, into: &c)
         return c
     }
 
