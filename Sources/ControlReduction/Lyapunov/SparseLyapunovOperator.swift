@@ -39,7 +39,7 @@ public final class SparseLyapunovOperator: LyapunovOperator {
         let eOrI = e ?? SparseMatrix<Double>.identity(a.rows)
         self.pattern = try a.scaledAndAdded(eOrI, scaledBy: 1)
         self.isSymmetric = SparseLyapunovOperator.symmetric(a) && SparseLyapunovOperator.symmetric(eOrI)
-        self.cacheLimit = a.rows > 50_000 ? 3 : 8
+        self.cacheLimit = a.rows > 50_000 ? 2 : 8
     }
 
     static func symmetric(_ m: SparseMatrix<Double>) -> Bool {
