@@ -3,7 +3,9 @@ import LowRankKernels
 /// Sparse backend of ``LyapunovOperator``. The sparsity pattern of `A + pE` is the same for
 /// every shift, so the symbolic analysis (ordering) is done once — by CHOLMOD for symmetric
 /// pencils with real shifts (then `−(A + pE)` is symmetric positive definite for stable A and
-/// SPD E) and by UMFPACK otherwise — and each new shift costs one numeric factorization.
+/// SPD E; the simplicial LDLᵀ is used: for the many repeated factorizations of 2-D FEM pencils it
+/// beats the supernodal one, which pays OpenMP and BLAS overhead per supernode, by 1.2–1.8×)
+/// and by UMFPACK otherwise — and each new shift costs one numeric factorization.
 /// Numeric factorizations are kept in a small cache, so a repeated shift costs only solves.
 /// With `transposed` it represents `(Aᵀ, Eᵀ)` for the observability equation.
 public final class SparseLyapunovOperator: LyapunovOperator {
@@ -69,7 +71,7 @@ public final class SparseLyapunovOperator: LyapunovOperator {
         if isSymmetric && !choleskyFailed {
             // Try CHOLMOD on −(A + pE) (SPD for stable symmetric A, SPD E, p ≤ 0), then on A + pE.
             do {
-                if choleskySymbolic == nil { choleskySymbolic = try SparseCholesky.analyze(pattern: pattern) }
+                if choleskySymbolic == nil { choleskySymbolic = try SparseCholesky.analyze(pattern: pattern, method: .simplicial) }
                 return .cholesky(try SparseCholesky(factorizing: m.scaled(by: -1), symbolic: choleskySymbolic!), negate: true)
             } catch {
                 if let f = try? SparseCholesky(factorizing: m, symbolic: choleskySymbolic!) {

@@ -16,8 +16,7 @@ final class CHOLMODContext: @unchecked Sendable {
     private let common: UnsafeMutablePointer<cholmod_common>
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() throws {
-        OpenMPThreads.enableDynamicAdjustment
+    init(supernodal: Int32 = Int32(CHOLMOD_SUPERNODAL)) throws {
         common = .allocate(capacity: 1)
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -28,7 +27,8 @@ final class CHOLMODContext: @unchecked Sendable {
             throw LinearAlgebraError.sparseSolver(library: "CHOLMOD", status: -1, message: "cholmod_start failed")
         }
         common.pointee.print = 0                          // no printing from the library
-        common.pointee.supernodal = CHOLMOD_SUPERNODAL     // always supernodal (BLAS-3 on dense supernodes)
+        common.pointee.supernodal = supernodal              // CHOLMOD_SIMPLICIAL, CHOLMOD_AUTO or CHOLMOD_SUPERNODAL
+        common.pointee.final_ll = 1                         // L Lᵀ also when simplicial: indefinite input fails
     }
 
     func withCommon<R>(_ body: (UnsafeMutablePointer<cholmod_common>) throws -> R) rethrows -> R {
@@ -120,15 +120,23 @@ func cholmodError(_ routine: String, _ common: UnsafeMutablePointer<cholmod_comm
 /// `@unchecked Sendable`: the factor is never modified after analysis (numeric factorizations work on copies made
 /// with `cholmod_copy_factor`), and all CHOLMOD calls go through the context's lock.
 final class CHOLMODSymbolicObject: @unchecked Sendable {
+    static func code(_ m: SparseCholesky.Method) -> Int32 {
+        switch m {
+        case .supernodal: return Int32(CHOLMOD_SUPERNODAL)
+        case .simplicial: return Int32(CHOLMOD_SIMPLICIAL)
+        case .automatic: return Int32(CHOLMOD_AUTO)
+        }
+    }
+
     let context: CHOLMODContext
     let factor: UnsafeMutablePointer<cholmod_factor>
     let n: Int
     let p: [Int32]
     let i: [Int32]
 
-    init(_ a: SparseMatrix<Double>) throws {
+    init(_ a: SparseMatrix<Double>, supernodal: Int32 = Int32(CHOLMOD_SUPERNODAL)) throws {
         let m = try CHOLMODMatrix(a, operation: "SparseCholesky.analyze")
-        let context = try CHOLMODContext()
+        let context = try CHOLMODContext(supernodal: supernodal)
         self.context = context
         n = m.n
         p = m.p
@@ -213,16 +221,3 @@ final class CHOLMODNumericObject: @unchecked Sendable {
 }
 
 
-/// CHOLMOD 3 (SuiteSparse 5) runs its supernodal kernels in OpenMP regions with a fixed
-/// `num_threads(4)` clause, which oversubscribes a 2-core machine (the threads spin and sleep in
-/// futexes: most of the system time of a large sparse ADI run). Turning on OpenMP's dynamic
-/// adjustment (`omp_set_dynamic(1)`) lets libgomp cap each team at the idle cores. The symbol is
-/// looked up at run time in the libgomp that libcholmod loads, so nothing extra is linked.
-enum OpenMPThreads {
-    static let enableDynamicAdjustment: Void = {
-        // dlsym(nil, …) is RTLD_DEFAULT on glibc: search every loaded object.
-        guard let sym = dlsym(nil, "omp_set_dynamic") else { return }
-        typealias SetDynamic = @convention(c) (Int32) -> Void
-        unsafeBitCast(sym, to: SetDynamic.self)(1)
-    }()
-}

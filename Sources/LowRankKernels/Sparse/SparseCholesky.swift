@@ -25,13 +25,24 @@ public struct SparseCholesky: Sendable {
     /// The order `n` of the factored matrix.
     public var dimension: Int { numeric.n }
 
-    /// Analyses the pattern of the square matrix `pattern` (`cholmod_analyze`, supernodal).
+    /// How the numeric factor is organised.
+    public enum Method: Sendable {
+        /// Supernodal `L Lᵀ` with BLAS-3 on dense supernodes: best for large fill (3-D meshes, many threads).
+        case supernodal
+        /// Simplicial (column-by-column) `L D Lᵀ`: no BLAS or OpenMP per supernode, so it is faster for
+        /// 2-D meshes and single-threaded repeated factorizations (the ADI's shifted systems).
+        case simplicial
+        /// CHOLMOD's own choice (supernodal when flops / nnz(L) ≥ 40).
+        case automatic
+    }
+
+    /// Analyses the pattern of the square matrix `pattern` (`cholmod_analyze`, supernodal by default).
     ///
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` for a non-square matrix,
     ///   ``LinearAlgebraError/emptyMatrix(argument:)`` for `0 × 0`,
     ///   ``LinearAlgebraError/sparseSolver(library:status:message:)`` when CHOLMOD fails.
-    public static func analyze(pattern: SparseMatrix<Double>) throws -> Symbolic {
-        Symbolic(object: try CHOLMODSymbolicObject(pattern))
+    public static func analyze(pattern: SparseMatrix<Double>, method: Method = .supernodal) throws -> Symbolic {
+        Symbolic(object: try CHOLMODSymbolicObject(pattern, supernodal: CHOLMODSymbolicObject.code(method)))
     }
 
     /// Factors `a` (symmetric positive definite, same pattern as the analysis) with `cholmod_factorize`.
