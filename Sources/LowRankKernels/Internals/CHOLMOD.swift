@@ -54,15 +54,7 @@ struct CHOLMODMatrix: Sendable, Equatable {
     let x: [Double]
 
     init(_ a: SparseMatrix<Double>, operation: String) throws {
-        guard a.rows == a.columns else {
-            throw LinearAlgebraError.dimensionMismatch(operation: operation, lhs: "A \(a.shapeDescription)",
-                                                       rhs: "a square matrix")
-        }
-        guard a.rows > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "A") }
-        guard a.rows <= Int(Int32.max), a.nonzeroCount <= Int(Int32.max) else {
-            throw LinearAlgebraError.invalidArgument(argument: "A",
-                                                     reason: "CHOLMOD (int version) is limited to 2³¹−1 rows and entries")
-        }
+        try validateForInt32SparseSolver(a, library: "CHOLMOD", operation: operation)
         try a.requireFinite("A")
         n = a.rows
         p = a.columnPointers.map { Int32(truncatingIfNeeded: $0) }

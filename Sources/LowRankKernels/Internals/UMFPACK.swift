@@ -11,15 +11,7 @@ struct UMFPACKPattern: Sendable, Equatable {
     let ai: [Int32]
 
     init<S: LinearAlgebraScalar>(_ a: SparseMatrix<S>, operation: String) throws {
-        guard a.rows == a.columns else {
-            throw LinearAlgebraError.dimensionMismatch(operation: operation, lhs: "A \(a.shapeDescription)",
-                                                       rhs: "a square matrix")
-        }
-        guard a.rows > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "A") }
-        guard a.rows <= Int(Int32.max), a.nonzeroCount <= Int(Int32.max) else {
-            throw LinearAlgebraError.invalidArgument(argument: "A",
-                                                     reason: "UMFPACK (int version) is limited to 2³¹−1 rows and entries")
-        }
+        try validateForInt32SparseSolver(a, library: "UMFPACK", operation: operation)
         n = a.rows
         ap = a.columnPointers.map { Int32(truncatingIfNeeded: $0) }
         ai = a.rowIndices.map { Int32(truncatingIfNeeded: $0) }
@@ -198,5 +190,19 @@ final class UMFPACKNumericObject: @unchecked Sendable {
     deinit {
         var p: UnsafeMutableRawPointer? = handle
         if isComplex { umfpack_zi_free_numeric(&p) } else { umfpack_di_free_numeric(&p) }
+    }
+}
+
+/// Checks shared by the Int32 ("int" API) sparse solvers: square, non-empty, indices within Int32.
+func validateForInt32SparseSolver<S: LinearAlgebraScalar>(_ a: SparseMatrix<S>, library: String,
+                                                         operation: String) throws {
+    guard a.rows == a.columns else {
+        throw LinearAlgebraError.dimensionMismatch(operation: operation, lhs: "A \(a.shapeDescription)",
+                                                   rhs: "a square matrix")
+    }
+    guard a.rows > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "A") }
+    guard a.rows <= Int(Int32.max), a.nonzeroCount <= Int(Int32.max) else {
+        throw LinearAlgebraError.invalidArgument(argument: "A",
+                                                 reason: "\(library) (int version) is limited to 2³¹−1 rows and entries")
     }
 }
