@@ -19,7 +19,14 @@ public final class SparseLyapunovOperator: LyapunovOperator {
     private var choleskySymbolic: SparseCholesky.Symbolic?
     private var choleskyFailed = false
     private var realCache: [(Double, RealFactor)] = []
-    private var complexCache: [(Complex<Double>, SparseLU<Complex<Double>>)] = []
+    private var complexCache: [(Complex<Double>, ComplexFactor)] = []
+    private var ldltSymbolic: SparseLDLT<Complex<Double>>.Symbolic?
+    private var negativeDefiniteA: Bool?
+
+    enum ComplexFactor {
+        case ldlt(SparseLDLT<Complex<Double>>)
+        case lu(SparseLU<Complex<Double>>)
+    }
     private var eFactor: RealFactor?
     private let cacheLimit: Int
     public private(set) var factorizationCount = 0
@@ -107,16 +114,42 @@ public final class SparseLyapunovOperator: LyapunovOperator {
             let re = try solveShifted(p.real, rhs.realPart), im = try solveShifted(p.real, rhs.imaginaryPart)
             return try Matrix(rows: re.rows, columns: re.columns, elements: zip(re.elements, im.elements).map { Complex($0, $1) })
         }
-        if let hit = complexCache.first(where: { $0.0 == p }) { return try hit.1.solve(rhs, trans) }
+        if let hit = complexCache.first(where: { $0.0 == p }) { return try solve(hit.1, rhs) }
         factorizationCount += 1
         let ac = a.complexified
         let ec = (e ?? SparseMatrix<Double>.identity(a.rows)).complexified
         let m = try ac.scaledAndAdded(ec, scaledBy: p)
-        if complexLUSymbolic == nil { complexLUSymbolic = try SparseLU<Complex<Double>>.analyze(pattern: pattern.complexified) }
-        let f = try SparseLU(factorizing: m, symbolic: complexLUSymbolic!)
+        let f: ComplexFactor
+        if try symmetricWithDefiniteRealPart() {
+            // A + pE is complex symmetric with a negative definite real part (Re p ≤ 0): LDLᵀ without
+            // pivoting is stable (Higham 1998) and costs a fraction of a complex LU.
+            if ldltSymbolic == nil { ldltSymbolic = try SparseLDLT<Complex<Double>>.analyze(pattern: pattern.complexified) }
+            f = .ldlt(try SparseLDLT(factorizing: m, symbolic: ldltSymbolic!))
+        } else {
+            if complexLUSymbolic == nil { complexLUSymbolic = try SparseLU<Complex<Double>>.analyze(pattern: pattern.complexified) }
+            f = .lu(try SparseLU(factorizing: m, symbolic: complexLUSymbolic!))
+        }
         complexCache.append((p, f))
         if complexCache.count > cacheLimit { complexCache.removeFirst() }
-        return try f.solve(rhs, trans)
+        return try solve(f, rhs)
+    }
+
+    private func solve(_ f: ComplexFactor, _ rhs: Matrix<Complex<Double>>) throws -> Matrix<Complex<Double>> {
+        switch f {
+        case .ldlt(let l): return try l.solve(rhs)  // symmetric: transposition does not matter
+        case .lu(let lu): return try lu.solve(rhs, trans)
+        }
+    }
+
+    /// Symmetric pencil with −A positive definite (checked once by a Cholesky factorization of −A,
+    /// which the real shift p = 0 needs anyway).
+    private func symmetricWithDefiniteRealPart() throws -> Bool {
+        guard isSymmetric else { return false }
+        if let known = negativeDefiniteA { return known }
+        let f = try? factorReal(0)
+        if let f { realCache.append((0, f)); if realCache.count > cacheLimit { realCache.removeFirst() } }
+        if case .cholesky(_, true)? = f { negativeDefiniteA = true } else { negativeDefiniteA = false }
+        return negativeDefiniteA!
     }
 
     public func solveE(_ rhs: Matrix<Double>) throws -> Matrix<Double> {

@@ -139,6 +139,12 @@ final class CHOLMODSymbolicObject: @unchecked Sendable {
         }
     }
 
+    /// The fill-reducing permutation chosen by `cholmod_analyze` (row k of the factor is row `perm[k]` of A).
+    var permutation: [Int] {
+        guard let perm = factor.pointee.Perm?.assumingMemoryBound(to: Int32.self) else { return Array(0..<n) }
+        return (0..<n).map { Int(perm[$0]) }
+    }
+
     deinit {
         context.withCommon { c in
             var l: UnsafeMutablePointer<cholmod_factor>? = factor
