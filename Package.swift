@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "LowRankKernels", targets: ["LowRankKernels"]),
         .library(name: "ControlReduction", targets: ["ControlReduction"]),
+        .library(name: "QuantumLowRank", targets: ["QuantumLowRank"]),
         .executable(name: "lowrank", targets: ["lowrank"]),
     ],
     dependencies: [
@@ -19,7 +20,7 @@ let package = Package(
         .target(
             name: "LowRankKernels",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD", "CSLICOT", "CMatio",
+                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD", "CSLICOT", "CMatio", "CZlib",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
@@ -27,11 +28,16 @@ let package = Package(
             name: "ControlReduction",
             dependencies: ["LowRankKernels"]
         ),
+        .target(
+            name: "QuantumLowRank",
+            dependencies: ["LowRankKernels"]
+        ),
         .executableTarget(
             name: "lowrank",
             dependencies: [
                 "LowRankKernels",
                 "ControlReduction",
+                "QuantumLowRank",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +53,7 @@ let package = Package(
         .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
         .systemLibrary(name: "CSLICOT", providers: [.apt(["libslicot-dev"])]),
         .systemLibrary(name: "CMatio", pkgConfig: "matio", providers: [.apt(["libmatio-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Examples
         .executableTarget(
@@ -64,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "LowRankKernelsTests",
             dependencies: ["LowRankKernels", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .testTarget(
+            name: "QuantumLowRankTests",
+            dependencies: ["QuantumLowRank", "LowRankKernels"]
         ),
         .testTarget(
             name: "ControlReductionTests",

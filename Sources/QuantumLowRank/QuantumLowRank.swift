@@ -1,0 +1,6 @@
+/// QuantumLowRank: low-rank factorizations of molecular Hamiltonians (FCIDUMP integrals,
+/// pivoted-Cholesky and double-factorized electron-repulsion tensors) and, later, tensor trains.
+public enum QuantumLowRank {
+    /// The module version.
+    public static let version = "0.1.0"
+}
