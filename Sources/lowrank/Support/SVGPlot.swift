@@ -33,6 +33,20 @@ struct SVGPlot {
             s += "<line x1=\"\(left)\" x2=\"\(right)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#eee\"/>"
             s += "<text x=\"\(left - 5)\" y=\"\(y + 4)\" text-anchor=\"end\">1e\(e)</text>\n"
         }
+        // x ticks: decades on a log axis, five even steps on a linear one.
+        var xt: [Double] = []
+        if p.logX {
+            let step: Double = Swift.max(1.0, ((x1 - x0) / 6.0).rounded(.down))
+            var v: Double = x0.rounded(.up)
+            while v <= x1 { xt.append(v); v += step }
+        } else {
+            for i in 0...5 { xt.append(x0 + (x1 - x0) * Double(i) / 5.0) }
+        }
+        for v in xt {
+            let x = left + (v - x0) / (x1 - x0) * (right - left)
+            let label = p.logX ? "1e\(Int(v))" : String(format: "%.0f", v)
+            s += "<text x=\"\(x)\" y=\"\(bottom + 14)\" text-anchor=\"middle\">\(label)</text>\n"
+        }
         s += "<text x=\"\((left + right) / 2)\" y=\"\(height - 10)\" text-anchor=\"middle\">\(p.xLabel)</text>\n"
         s += "<text x=\"\(offset + 14)\" y=\"\((top + bottom) / 2)\" transform=\"rotate(-90 \(offset + 14) \((top + bottom) / 2))\" text-anchor=\"middle\">\(p.yLabel)</text>\n"
         for (k, series) in p.series.enumerated() {
