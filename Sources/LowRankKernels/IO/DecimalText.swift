@@ -34,7 +34,7 @@ public enum DecimalText {
     public static func withScanner<R, E: Error>(_ body: (Scanner) throws(E) -> R) throws(E) -> R {
         var result: Result<R, E>!
         DecimalTables.with { tables in
-            do { result = .success(try body(Scanner(tables: tables))) } catch { result = .failure(error) }
+            do throws(E) { result = .success(try body(Scanner(tables: tables))) } catch { result = .failure(error) }
         }
         return try result.get()
     }
