@@ -74,7 +74,7 @@ public struct FCIDUMP: Equatable, Sendable {
     ///
     /// Streaming, byte-level: no per-line allocation; values are converted with ``DecimalText`` (correctly rounded;
     /// Fortran `D` exponents accepted). Each unique integral may appear more than once only with values agreeing to
-    /// 1e-12 relative.
+    /// 1e-12 relative (absolute floor 1e-14 for integrals below 0.01; the first occurrence is kept).
     public static func parse(bytes: UnsafeRawBufferPointer, name: String,
                              maximumOrbitals: Int = defaultMaximumOrbitals) throws(FCIDUMPError) -> FCIDUMP {
         let r = try FCIDUMPParser.parse(bytes, name: name, maximumOrbitals: maximumOrbitals)

@@ -20,7 +20,8 @@ public struct FCIDUMPError: Error, Equatable, Sendable, CustomStringConvertible 
         case notANumber(String)
         /// A value is NaN or infinite.
         case nonFinite(String)
-        /// The same unique integral appears twice with values differing by more than 1e-12 relative.
+        /// The same unique integral appears twice with values differing by more than 1e-12 relative (1e-14 absolute for
+        /// integrals below 0.01).
         case conflictingDuplicate(firstLine: Int, firstValue: Double, value: Double)
         /// Extra text after the four indices.
         case unexpectedText(String)
