@@ -42,7 +42,9 @@ public enum Gzip {
         let isize = Int(raw[n - 4]) | Int(raw[n - 3]) << 8 | Int(raw[n - 2]) << 16 | Int(raw[n - 1]) << 24
         if isize > maximumBytes { throw .tooLarge(path: path, bytes: isize, limit: maximumBytes) }
         // ISIZE is only mod 2^32 (and per member), so it is a hint for the buffer size, not a bound.
-        let outcome = raw.withUnsafeBytes { zlibGunzip($0, expected: isize, limit: maximumBytes) }
+        // A damaged trailer can claim up to 4 GiB, so the first allocation is capped at 16× the compressed size.
+        let expected = min(isize, 16 * raw.count + (1 << 16))
+        let outcome = raw.withUnsafeBytes { zlibGunzip($0, expected: expected, limit: maximumBytes) }
         switch outcome {
         case .ok(let bytes):
             if bytes.count > maximumBytes { throw .tooLarge(path: path, bytes: bytes.count, limit: maximumBytes) }
