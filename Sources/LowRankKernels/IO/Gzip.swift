@@ -15,7 +15,6 @@ public enum GzipError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The (estimated) decompressed size exceeds the caller's limit.
     case tooLarge(path: String, bytes: Int, limit: Int)
 
-    /// A one-line message naming the file (where there is one) and the cause.
 
     /// A one-line message: the file (where there is one), then the cause.
     public var description: String {
@@ -88,7 +87,6 @@ public struct FileWriteError: Error, Equatable, Sendable, CustomStringConvertibl
     public let path: String
     /// What went wrong (`strerror` text).
     public let reason: String
-    /// A one-line message naming the file (where there is one) and the cause.
     /// "PATH: cannot write: REASON".
     public var description: String { "\(path): cannot write: \(reason)" }
 }

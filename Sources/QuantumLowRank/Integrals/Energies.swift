@@ -9,9 +9,8 @@ public enum ClosedShellError: Error, Equatable, Sendable, CustomStringConvertibl
     /// `h` is not `orbitals × orbitals` for the tensor's orbital count.
     case shapeMismatch(h: String, orbitals: Int)
 
-    /// A one-line message naming the file (where there is one) and the cause.
 
-    /// A one-line message: the file (where there is one), then the cause.
+    /// A one-line message: the cause (ClosedShellError has no file).
     public var description: String {
         switch self {
         case .oddElectronCount(let n): return "closed-shell methods need an even electron count, got \(n)"

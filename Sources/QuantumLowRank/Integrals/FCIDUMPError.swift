@@ -43,7 +43,6 @@ public struct FCIDUMPError: Error, Equatable, Sendable, CustomStringConvertible 
         self.kind = kind
     }
 
-    /// A one-line message naming the file (where there is one) and the cause.
 
     /// A one-line message: the file (where there is one), then the cause.
     public var description: String {
