@@ -65,15 +65,24 @@ private final class CountingProvider: SupermatrixColumnProvider, @unchecked Send
         let ref = try QChemReferences.molecule(key)
         let ints = try TestIntegrals.load(ref.file)
         let df = try DoubleFactorization(supermatrix: ints.supermatrix, orbitals: ints.orbitals)
+        // λ_W = ¼ Σ_P (Σ_ij |L^P_ij|)² is not invariant under rotations inside a degenerate eigenspace of M.
+        // LiH (C∞v: degenerate π pairs) has such pairs among the leading vectors; the reference took whatever
+        // basis numpy's n²×n² eigh returned (slightly mixed π_x/π_y), we take the symmetry-pure block basis, so
+        // there λ_W agrees only to ~1%. Without degeneracies λ is basis independent and must agree to 1e-8.
+        let w = df.stage1Eigenvalues
         for row in ref.sf {
+            let degenerate = (1..<min(row.rank + 1, w.count)).contains { abs(w[$0] - w[$0 - 1]) <= 1e-9 * w[0] }
+            let tolerance = degenerate ? 1e-2 : 1e-8
             let r = try df.singleFactorization(rank: row.rank, h: ints.h)
-            #expect(relativeError(r.lambdaSF, row.lambdaSF) <= 1e-8, "\(key) rank \(row.rank)")
+            #expect(relativeError(r.lambdaSF, row.lambdaSF) <= tolerance,
+                    "\(key) rank \(row.rank): \(r.lambdaSF) vs \(row.lambdaSF)")
             #expect(relativeError(r.lambdaT, row.lambdaT) <= 1e-10)
-            #expect(relativeError(r.lambdaW, row.lambdaW) <= 1e-8)
+            #expect(relativeError(r.lambdaW, row.lambdaW) <= tolerance)
+            if key == "lih_sto3g" { #expect(degenerate) } else { #expect(!degenerate) }
+            let once = try SingleFactorization.lambda(supermatrix: ints.supermatrix, h: ints.h,
+                                                      orbitals: ints.orbitals, rank: row.rank)
+            #expect(once == r)
         }
-        let once = try SingleFactorization.lambda(supermatrix: ints.supermatrix, h: ints.h,
-                                                  orbitals: ints.orbitals, rank: ref.sf[0].rank)
-        #expect(relativeError(once.lambdaSF, ref.sf[0].lambdaSF) <= 1e-8)
     }
 
     @Test func choleskyVectorsReconstructSupermatrix() throws {

@@ -52,6 +52,34 @@ enum PackedPairs {
         return try! Matrix(rows: n, columns: n, elements: t)
     }
 
+    /// Connected components of the nonzero pattern of the symmetric `dimension`-square matrix `a`
+    /// (column-major), each as ascending indices; components ordered by their smallest index.
+    static func blocks(_ a: [Double], dimension n: Int) -> [[Int]] {
+        var parent = Array(0..<n)
+        func find(_ x: Int) -> Int {
+            var r = x
+            while parent[r] != r { r = parent[r] }
+            var y = x
+            while parent[y] != r { let next = parent[y]; parent[y] = r; y = next }
+            return r
+        }
+        a.withUnsafeBufferPointer { pa in
+            for j in 0..<n {
+                for i in (j + 1)..<Swift.max(j + 1, n) where pa[i + j * n] != 0 {
+                    let ri = find(i), rj = find(j)
+                    if ri != rj { parent[Swift.max(ri, rj)] = Swift.min(ri, rj) }
+                }
+            }
+        }
+        var index = [Int: Int]()
+        var out: [[Int]] = []
+        for i in 0..<n {
+            let r = find(i)
+            if let b = index[r] { out[b].append(i) } else { index[r] = out.count; out.append([i]) }
+        }
+        return out
+    }
+
     /// Unpacks a packed symmetric matrix (pair-indexed entries, column `column` of `packed`) into `n × n`.
     static func unpack(_ packed: Matrix<Double>, column: Int, orbitals n: Int) -> Matrix<Double> {
         let np = count(n)
@@ -140,20 +168,45 @@ public struct DoubleFactorization: Sendable {
             s.withUnsafeMutableBufferPointer { ps in
                 for j in 0..<np { let dj = diag[j]; for i in 0..<np { ps[i + j * np] *= diag[i] * dj } }
             }
-            let eig = try Matrix(rows: np, columns: np, elements: s).symmetricEigen(vectors: true)
-            let positive = eig.eigenvalues.indices.reversed().filter { eig.eigenvalues[$0] > 0 }
-            var vectors = [Double](repeating: 0, count: np * positive.count)
-            eig.eigenvectors.elements.withUnsafeBufferPointer { pu in
-                vectors.withUnsafeMutableBufferPointer { pv in
-                    for (l, src) in positive.enumerated() {
-                        let sw = eig.eigenvalues[src].squareRoot()
-                        for i in 0..<np { pv[i + l * np] = sw * pu[i + src * np] / diag[i] }
+            // Eigendecomposition block by block: M is block diagonal over the connected components of its
+            // exact-zero pattern (point-group symmetry blocks). Block-wise eigenvectors are symmetry-pure, a
+            // reproducible basis inside degenerate eigenspaces (which λ_W and stage 2 depend on), and cheaper.
+            let blocks = PackedPairs.blocks(s, dimension: np)
+            var pairs: [(w: Double, block: Int, column: Int)] = []
+            var blockVectors: [Matrix<Double>] = []
+            var minEigenvalue = 0.0
+            for (b, members) in blocks.enumerated() {
+                let size = members.count
+                var sub = [Double](repeating: 0, count: size * size)
+                s.withUnsafeBufferPointer { ps in
+                    for (jj, j) in members.enumerated() {
+                        for (ii, i) in members.enumerated() { sub[ii + jj * size] = ps[i + j * np] }
+                    }
+                }
+                let eig = try Matrix(rows: size, columns: size, elements: sub).symmetricEigen(vectors: true)
+                minEigenvalue = Swift.min(minEigenvalue, eig.eigenvalues.first ?? 0)
+                for c in eig.eigenvalues.indices where eig.eigenvalues[c] > 0 {
+                    pairs.append((eig.eigenvalues[c], b, c))
+                }
+                blockVectors.append(eig.eigenvectors)
+            }
+            // descending; ties broken by block then column for reproducibility
+            pairs.sort { $0.w != $1.w ? $0.w > $1.w : ($0.block != $1.block ? $0.block < $1.block : $0.column > $1.column) }
+            var vectors = [Double](repeating: 0, count: np * pairs.count)
+            vectors.withUnsafeMutableBufferPointer { pv in
+                for (l, pair) in pairs.enumerated() {
+                    let sw = pair.w.squareRoot()
+                    let members = blocks[pair.block], size = members.count
+                    blockVectors[pair.block].elements.withUnsafeBufferPointer { pu in
+                        for (ii, i) in members.enumerated() {
+                            pv[i + l * np] = sw * pu[ii + pair.column * size] / diag[i]
+                        }
                     }
                 }
             }
-            stage1Vectors = try Matrix(rows: np, columns: positive.count, elements: vectors)
-            stage1Eigenvalues = positive.map { eig.eigenvalues[$0] }
-            mostNegativeEigenvalue = Swift.min(0, eig.eigenvalues.first ?? 0)
+            stage1Vectors = try Matrix(rows: np, columns: pairs.count, elements: vectors)
+            stage1Eigenvalues = pairs.map(\.w)
+            mostNegativeEigenvalue = minEigenvalue
             cholesky = nil
         case let .cholesky(tolerance):
             let result = try PivotedCholesky.decompose(DenseSupermatrix(supermatrix), tolerance: tolerance)
