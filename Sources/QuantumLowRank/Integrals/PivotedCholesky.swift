@@ -77,6 +77,7 @@ public enum PivotedCholesky {
         /// diagonal at index `index` is `value`, below `−threshold` (threshold = 1e-10 · max |diag M|, at least 1e-14).
         case notPositiveSemidefinite(index: Int, value: Double, step: Int, threshold: Double)
 
+        /// A one-line explanation naming the offending index and residual diagonal.
         public var description: String {
             switch self {
             case let .notPositiveSemidefinite(index, value, step, threshold):
