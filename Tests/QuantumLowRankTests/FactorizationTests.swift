@@ -124,6 +124,15 @@ private final class CountingProvider: SupermatrixColumnProvider, @unchecked Send
         #expect(a.lambdaDF != b.lambdaDF)
         #expect(a.maxAbsError < 1e-2)
         #expect(chol.cholesky != nil)
+        // Cholesky-first numbers (tol 1e-8, no early stop) from eri_lowrank.py's df_from_cholesky, rerun with numpy.
+        let first = try DoubleFactorization(supermatrix: ints.supermatrix, orbitals: ints.orbitals,
+                                            stage1: .cholesky(tolerance: 1e-8))
+        #expect(first.stage1Count == 254)
+        for (threshold, l, xi, lambda) in [(1e-2, 108, 1279, 299.360386923889), (1e-4, 167, 2598, 300.8835860383089)] {
+            let r = try first.truncated(threshold: threshold, h: ints.h)
+            #expect(r.l == l && r.retainedEigenvectors == xi, "thr \(threshold): L \(r.l) Ξ \(r.retainedEigenvectors)")
+            #expect(relativeError(r.lambdaDF, lambda) <= 1e-8, "thr \(threshold): \(r.lambdaDF) vs \(lambda)")
+        }
     }
 
     @Test func indefiniteSupermatrixThrows() throws {
