@@ -66,6 +66,11 @@ let package = Package(
             dependencies: ["ControlReduction", "LowRankKernels"],
             path: "Examples/ModelReduction"
         ),
+        .executableTarget(
+            name: "IntegralCompression",
+            dependencies: ["QuantumLowRank", "LowRankKernels"],
+            path: "Examples/IntegralCompression"
+        ),
 
         // MARK: Tests
         .testTarget(

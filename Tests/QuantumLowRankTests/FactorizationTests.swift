@@ -169,12 +169,11 @@ private final class CountingProvider: SupermatrixColumnProvider, @unchecked Send
         #expect(throws: LinearAlgebraError.self) { try df.singleFactorization(rank: 10_000, h: ints.h) }
     }
 
-    /// Manual FeMoco check: set FEMOCO_FCIDUMP to a gunzipped copy of Data/qchem/femoco_reiher.FCIDUMP.gz.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["FEMOCO_FCIDUMP"] != nil))
-    func femocoPublishedNumbers() throws {
-        let path = ProcessInfo.processInfo.environment["FEMOCO_FCIDUMP"]!
+    /// FeMoco (Reiher et al.) from the shipped gzip file: the published DF numbers (Lee et al., PRX Quantum 2,
+    /// 030305 (2021)) and references.json. Part of `make test` (≈ 2 s in release).
+    @Test func femocoPublishedNumbers() throws {
         let ref = try QChemReferences.molecule("femoco_reiher")
-        let ints = try TestIntegrals.load(url: URL(fileURLWithPath: path))
+        let ints = try TestIntegrals.load("femoco_reiher.FCIDUMP.gz")
         let c0 = clock()
         let chol = try PivotedCholesky.decompose(DenseSupermatrix(ints.supermatrix), tolerance: 1e-6)
         let c1 = clock()

@@ -5,9 +5,7 @@ import LowRankKernels
 ///
 /// `index(p, q) = P(P+1)/2 + Q`, `P = max(p, q)`, `Q = min(p, q)`, 0-based; `count(n) = n(n+1)/2`.
 enum PackedPairs {
-    @inline(__always) static func index(_ p: Int, _ q: Int) -> Int {
-        p >= q ? p * (p + 1) / 2 + q : q * (q + 1) / 2 + p
-    }
+    @inline(__always) static func index(_ p: Int, _ q: Int) -> Int { ERITensor.pairIndex(p, q) }
     @inline(__always) static func count(_ n: Int) -> Int { n * (n + 1) / 2 }
 
     /// Checks that `m` is the `n(n+1)/2`-square pair supermatrix and `h` (when given) is `n × n`.

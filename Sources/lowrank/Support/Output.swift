@@ -4,10 +4,11 @@ import LowRankKernels
 
 /// Shared output helpers: JSON with snake_case keys, errors to stderr, wall-clock timing.
 enum Output {
-    /// Encodes `value` as JSON (keys converted to snake_case) on stdout.
-    static func printJSON<T: Encodable>(_ value: T) throws {
+    /// Encodes `value` as JSON on stdout; property names are converted to snake_case unless the
+    /// type spells its keys itself (`snakeCase: false`, e.g. for the contract key "L").
+    static func printJSON<T: Encodable>(_ value: T, snakeCase: Bool = true) throws {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
         FileHandle.standardOutput.write(data)

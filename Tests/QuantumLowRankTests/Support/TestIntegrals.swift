@@ -1,9 +1,10 @@
 import Foundation
 import LowRankKernels
+import QuantumLowRank
 
-/// Test-only FCIDUMP reader (small and simple; to be replaced by the real parser).
+/// The integrals of a shipped FCIDUMP in the form the factorizations take (read with ``FCIDUMP``).
 ///
-/// Builds the one-body `h` (n × n) and the pair-space supermatrix `M[(pq),(rs)] = (pq|rs)` over
+/// Holds the one-body `h` (n × n) and the pair-space supermatrix `M[(pq),(rs)] = (pq|rs)` over
 /// `pairIndex(p, q) = P(P+1)/2 + Q` (0-based, P = max, Q = min) from the 8-fold-symmetric integral lines.
 struct TestIntegrals {
     let orbitals: Int
@@ -11,7 +12,7 @@ struct TestIntegrals {
     let supermatrix: Matrix<Double>
     let coreEnergy: Double
 
-    static func pairIndex(_ p: Int, _ q: Int) -> Int { p >= q ? p * (p + 1) / 2 + q : q * (q + 1) / 2 + p }
+    static func pairIndex(_ p: Int, _ q: Int) -> Int { ERITensor.pairIndex(p, q) }
 
     /// The repository root (this file lives in Tests/QuantumLowRankTests/Support/).
     static var repositoryRoot: URL {
@@ -27,37 +28,9 @@ struct TestIntegrals {
     static func load(_ name: String) throws -> TestIntegrals { try load(url: dataURL(name)) }
 
     static func load(url: URL) throws -> TestIntegrals {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        guard let end = text.range(of: "&END", options: .caseInsensitive) ?? text.range(of: "/\n") else {
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        let header = text[..<end.lowerBound].uppercased()
-        guard let norbRange = header.range(of: "NORB") else { throw CocoaError(.fileReadCorruptFile) }
-        let afterNorb = header[norbRange.upperBound...].drop { $0 == " " || $0 == "=" }
-        let n = Int(afterNorb.prefix { $0.isNumber })!
-        let np = n * (n + 1) / 2
-        var m = [Double](repeating: 0, count: np * np)
-        var h = [Double](repeating: 0, count: n * n)
-        var core = 0.0
-        let body = text[end.upperBound...]
-        for line in body.split(separator: "\n", omittingEmptySubsequences: true) {
-            let tokens = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard tokens.count >= 5, let v = Double(tokens[0]),
-                  let i = Int(tokens[1]), let j = Int(tokens[2]), let k = Int(tokens[3]), let l = Int(tokens[4])
-            else { continue }
-            if i > 0 && j > 0 && k > 0 && l > 0 {
-                let a = pairIndex(i - 1, j - 1), b = pairIndex(k - 1, l - 1)
-                m[a + b * np] = v
-                m[b + a * np] = v
-            } else if i > 0 && j > 0 {
-                h[(i - 1) + (j - 1) * n] = v
-                h[(j - 1) + (i - 1) * n] = v
-            } else if i == 0 && j == 0 && k == 0 && l == 0 {
-                core = v
-            }
-        }
-        return TestIntegrals(orbitals: n, h: try Matrix(rows: n, columns: n, elements: h),
-                             supermatrix: try Matrix(rows: np, columns: np, elements: m), coreEnergy: core)
+        let dump = try FCIDUMP.read(url.path)
+        return TestIntegrals(orbitals: dump.orbitals, h: dump.h, supermatrix: dump.eri.supermatrix(),
+                             coreEnergy: dump.coreEnergy)
     }
 }
 
