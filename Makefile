@@ -21,6 +21,7 @@ bench: build
 
 fuzz: deps
 	@bash scripts/fuzz-matrix-market
+	@bash scripts/fuzz-fcidump
 
 clean:
 	rm -rf .build

@@ -104,7 +104,7 @@ public struct ERITensor: Equatable, Sendable {
                 }
             }
         }
-        return try! Matrix(rows: np, columns: np, elements: elements)
+        return try! Matrix(rows: np, columns: np, elements: elements)  // internal invariant: np·np elements by construction
     }
 
     /// max |(pq|rs) − (pq|rs)'| over all unique integrals (`.infinity` if the orbital counts differ).

@@ -29,8 +29,11 @@ public struct FCIDUMP: Equatable, Sendable {
 
     /// Assembles a Hamiltonian; `orbsym` defaults to all 1.
     public init(orbitals: Int, electrons: Int, ms2: Int = 0, orbsym: [Int]? = nil, isym: Int = 1,
-                h: Matrix<Double>, eri: ERITensor, coreEnergy: Double) {
-        precondition(h.rows == orbitals && h.columns == orbitals && eri.orbitals == orbitals, "orbital count mismatch")
+                h: Matrix<Double>, eri: ERITensor, coreEnergy: Double) throws {
+        guard h.rows == orbitals, h.columns == orbitals, eri.orbitals == orbitals else {
+            throw LinearAlgebraError.dimensionMismatch(operation: "FCIDUMP", lhs: "NORB = \(orbitals)",
+                                                       rhs: "h \(h.shapeDescription), ERIs over \(eri.orbitals) orbitals")
+        }
         self.orbitals = orbitals
         self.electrons = electrons
         self.ms2 = ms2
@@ -78,9 +81,14 @@ public struct FCIDUMP: Equatable, Sendable {
     public static func parse(bytes: UnsafeRawBufferPointer, name: String,
                              maximumOrbitals: Int = defaultMaximumOrbitals) throws(FCIDUMPError) -> FCIDUMP {
         let r = try FCIDUMPParser.parse(bytes, name: name, maximumOrbitals: maximumOrbitals)
-        let h = try! Matrix(rows: r.norb, columns: r.norb, elements: r.oneBody)
-        return FCIDUMP(orbitals: r.norb, electrons: r.nelec, ms2: r.ms2, orbsym: r.orbsym, isym: r.isym,
-                       h: h, eri: ERITensor(orbitals: r.norb, packed: r.twoBody), coreEnergy: r.core)
+        do {
+            let h = try Matrix(rows: r.norb, columns: r.norb, elements: r.oneBody)
+            return try FCIDUMP(orbitals: r.norb, electrons: r.nelec, ms2: r.ms2, orbsym: r.orbsym, isym: r.isym,
+                               h: h, eri: ERITensor(orbitals: r.norb, packed: r.twoBody), coreEnergy: r.core)
+        } catch {
+            // The parser sizes every array from NORB, so this cannot happen; report rather than trap.
+            throw FCIDUMPError(file: name, line: 0, kind: .unexpectedText("internal size mismatch: \(error)"))
+        }
     }
 
     /// The file text: the namelist, then every non-zero unique (ij|kl) once (i ≥ j, k ≥ l, ij ≥ kl, Molpro order),
