@@ -9,8 +9,8 @@ struct BTCommand: ParsableCommand {
         commandName: "bt",
         abstract: "Reduce a model by square-root balanced truncation.",
         discussion: """
-            Exactly one of --order r or --max-error ε (smallest r with 2·Σ_{i>r} σᵢ ≤ ε).
-            The measured H∞ error is the maximum of σ_max(G(iω) − G_r(iω)) over ω = 0 and
+            Exactly one of --order r or --max-error ε (smallest r with 2·Σ_{i>r} σᵢ ≤ ε). \
+            The measured H∞ error is the maximum of σ_max(G(iω) − G_r(iω)) over ω = 0 and \
             --frequencies log-spaced points in [--omega-min, --omega-max].
             """)
 

@@ -8,9 +8,9 @@ struct CompressCommand: ParsableCommand {
         commandName: "compress",
         abstract: "Compress a matrix by truncated SVD and report its spectrum and chosen rank.",
         discussion: """
-            Exactly one of --rank, --tolerance, --select picks the rank (default: --select aic).
-            --tolerance ε keeps the smallest rank with relative error ‖A − A_k‖_F / ‖A‖_F ≤ ε.
-            --select aic minimizes ‖A − A_r‖²_F/σ² + 2r(m+n−r) with σ² from --noise-variance or the
+            Exactly one of --rank, --tolerance, --select picks the rank (default: --select aic). \
+            --tolerance ε keeps the smallest rank with relative error ‖A − A_k‖_F / ‖A‖_F ≤ ε. \
+            --select aic minimizes ‖A − A_r‖²_F/σ² + 2r(m+n−r) with σ² from --noise-variance or the \
             Gavish–Donoho median estimate; --select gap takes the largest ratio σ_r/σ_{r+1}.
             """)
 

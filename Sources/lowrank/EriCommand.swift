@@ -9,9 +9,9 @@ struct EriCommand: ParsableCommand {
         commandName: "eri",
         abstract: "Compress the electron-repulsion integrals of an FCIDUMP (pivoted Cholesky, double and single factorization).",
         discussion: """
-            Conventions (chemist notation, pair-space supermatrix, published DF/SF λ) are those of
-            Lee et al., PRX Quantum 2, 030305 (2021); see the QuantumLowRank article "Integral conventions".
-            Energy errors are the RHF energy of the aufbau determinant in the FCIDUMP orbitals and the
+            Conventions (chemist notation, pair-space supermatrix, published DF/SF λ) are those of \
+            Lee et al., PRX Quantum 2, 030305 (2021); see the QuantumLowRank article "Integral conventions". \
+            Energy errors are the RHF energy of the aufbau determinant in the FCIDUMP orbitals and the \
             canonical MP2 correlation energy, each with the compressed integrals minus with the exact ones.
             """)
 
