@@ -40,7 +40,8 @@ struct LyapCommand: ParsableCommand {
         commandName: "lyap",
         abstract: "Solve the controllability and/or observability Lyapunov equations of a model for low-rank factors.",
         discussion: """
-            MODEL is a folder with A.mtx B.mtx C.mtx [E.mtx] [D.mtx]. The reported residual is \
+            MODEL is a folder with A.mtx B.mtx C.mtx [E.mtx] [D.mtx] or a MATLAB .mat file with A, B, C[, E, D]. \
+            The reported residual is \
             ‖A Z Zᵀ Eᵀ + E Z Zᵀ Aᵀ + B Bᵀ‖₂ / ‖B Bᵀ‖₂ computed from the factor (observability: Aᵀ, Eᵀ, CᵀC); \
             residual_floor = ε‖A‖₂‖E‖₂‖Z Zᵀ‖₂/‖B Bᵀ‖₂ is the level below which no solver can go. \
             Exits non-zero when ADI does not converge within --max-steps.
