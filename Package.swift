@@ -78,6 +78,10 @@ let package = Package(
             dependencies: ["LowRankKernels", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .testTarget(
+            name: "LowRankCLITests",
+            dependencies: ["lowrank"]
+        ),
+        .testTarget(
             name: "QuantumLowRankTests",
             dependencies: ["QuantumLowRank", "LowRankKernels"]
         ),
