@@ -173,6 +173,14 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
             previous = tt.storage
         }
         #expect(try TensorTrain.decompose(a, relativeError: 0.1).maxRank <= 2)
+        // Per-bond reports: kept ranks match the train and the squared errors add up to at most ε²‖A‖².
+        let (tt, reports) = try TensorTrain.decomposeWithReports(a, relativeError: 0.2)
+        #expect(reports.map(\.rank) == Array(tt.ranks.dropFirst().dropLast()))
+        let bound = reports.reduce(0.0) { $0 + $1.discardedWeight }
+        #expect(bound <= 0.04 * a.norm * a.norm * (1 + 1e-12))
+        #expect(pow(difference(try tt.dense(), a), 2) <= bound * (1 + 1e-10))
+        let (rt, rreports) = try tt.roundedWithReports(relativeError: 0.05)
+        #expect(rreports.count == shape.count - 1 && rreports.map(\.rank) == Array(rt.ranks.dropFirst().dropLast()))
         #expect(throws: TensorError.self) { try TensorTrain.decompose(a, relativeError: -1e-3) }
         #expect(throws: TensorError.self) { try TensorTrain.decompose(a, relativeError: .nan) }
         #expect(throws: TensorError.self) { try TensorTrain.decompose(Tensor<Double>(shape: []), relativeError: 0.1) }

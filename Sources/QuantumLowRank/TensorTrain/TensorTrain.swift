@@ -89,6 +89,14 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// - Throws: ``TensorError/invalidTolerance(argument:value:)`` for ε < 0 or non-finite,
     ///   ``TensorError/invalidShape(shape:reason:)`` for rank 0 or an empty extent, and LAPACK failures.
     public static func decompose(_ a: Tensor<Scalar>, relativeError eps: Double) throws -> TensorTrain {
+        try decomposeWithReports(a, relativeError: eps).train
+    }
+
+    /// ``decompose(_:relativeError:)`` also returning one ``TruncationReport`` per bond k = 1 … d−1, for the
+    /// SVD of the k-th unfolding (kept rank r_k, discarded weight and Frobenius error at that bond). The
+    /// total error satisfies ‖A − TT‖²_F ≤ Σ_k (frobeniusError_k)² ≤ ε²‖A‖²_F.
+    public static func decomposeWithReports(_ a: Tensor<Scalar>, relativeError eps: Double) throws
+        -> (train: TensorTrain, reports: [TruncationReport]) {
         let d = a.rank
         guard d >= 1 else { throw TensorError.invalidShape(shape: a.shape, reason: "a tensor train needs rank ≥ 1") }
         guard a.shape.allSatisfy({ $0 > 0 }) else {
@@ -96,6 +104,7 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
         }
         let delta = try bondThreshold(relativeError: eps, order: d, norm: a.norm)
         var cores: [Tensor<Scalar>] = []
+        var reports: [TruncationReport] = []
         cores.reserveCapacity(d)
         var r = 1
         var rest = a.count
@@ -106,6 +115,7 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
             c = try Matrix(rows: r * n, columns: rest, elements: c.elements)
             let f = try c.svd()
             let rk = rank(for: f.singularValues, threshold: delta)
+            reports.append(TruncationReport(singularValues: f.singularValues, rank: rk))
             cores.append(try Tensor(f.u.columns(0..<rk), shape: [r, n, rk]))
             var sv = f.vt.rows(0..<rk)
             sv.scaleRows(by: Array(f.singularValues.prefix(rk)))
@@ -113,7 +123,7 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
             r = rk
         }
         cores.append(try Tensor(c, shape: [r, a.shape[d - 1], 1]))
-        return TensorTrain(uncheckedCores: cores)
+        return (TensorTrain(uncheckedCores: cores), reports)
     }
 
     /// The full tensor Π n_k (column-major, i₁ fastest), by contracting cores left to right: one GEMM
@@ -154,6 +164,7 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     ///
     /// Computed by orthogonalizing right to left (QR) and taking the norm of the first core, which is
     /// accurate to machine precision relative to ‖A‖ (unlike the square root of the transfer-matrix sum).
+    /// NaN when a core holds NaN or ±Inf.
     public var norm: Double {
         guard let (orth, _) = try? rightOrthogonalized() else { return .nan }
         return orth.cores[0].norm
@@ -228,16 +239,25 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     ///
     /// Throws ``TensorError/invalidTolerance(argument:value:)`` for ε < 0 or non-finite.
     public func rounded(relativeError eps: Double) throws -> TensorTrain {
+        try roundedWithReports(relativeError: eps).train
+    }
+
+    /// ``rounded(relativeError:)`` also returning one ``TruncationReport`` per bond k = 1 … d−1 (empty for
+    /// d = 1): the SVD truncation of the k-th left unfolding in the left-to-right sweep.
+    public func roundedWithReports(relativeError eps: Double) throws
+        -> (train: TensorTrain, reports: [TruncationReport]) {
         guard eps >= 0, eps.isFinite else { throw TensorError.invalidTolerance(argument: "relativeError", value: eps) }
         let d = order
-        if d == 1 { return self }
+        if d == 1 { return (self, []) }
         let (orth, nrm) = try rightOrthogonalized()
         let delta = try TensorTrain.bondThreshold(relativeError: eps, order: d, norm: nrm)
         var c = orth.cores
+        var reports: [TruncationReport] = []
         for k in 0..<(d - 1) {
             let g = c[k]
             let f = try g.matricized(rowAxes: 2).svd()               // (r n) × r_k
             let rk = TensorTrain.rank(for: f.singularValues, threshold: delta)
+            reports.append(TruncationReport(singularValues: f.singularValues, rank: rk))
             c[k] = try Tensor(f.u.columns(0..<rk), shape: [g.shape[0], g.shape[1], rk])
             var sv = f.vt.rows(0..<rk)
             sv.scaleRows(by: Array(f.singularValues.prefix(rk)))
@@ -245,6 +265,6 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
             let m = try Matrix.product(sv, .none, next.matricized(rowAxes: 1), .none)   // rk × (n r)
             c[k + 1] = try Tensor(m, shape: [rk, next.shape[1], next.shape[2]])
         }
-        return TensorTrain(uncheckedCores: c)
+        return (TensorTrain(uncheckedCores: c), reports)
     }
 }
