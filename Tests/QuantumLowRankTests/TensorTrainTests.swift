@@ -260,5 +260,12 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
         let tt = try TensorTrain(cores: [good, Tensor(shape: [3, 2, 1], repeating: 1)])
         #expect(tt.ranks == [1, 3, 1])
         #expect(try tt.dense() == Tensor(shape: [2, 2], repeating: 3))
+        // Order 1: a single [1, n, 1] core.
+        let v = try Tensor<Double>(shape: [4], elements: [1, -2, 3, 0.5])
+        let t1 = try TensorTrain.decompose(v, relativeError: 0.1)
+        #expect(t1.ranks == [1, 1] && t1.storage == 4)
+        #expect(try t1.dense() == v)
+        #expect(abs(t1.norm - v.norm) <= 1e-15 * v.norm)
+        #expect(try t1.adding(t1).rounded(relativeError: 0).dense() == v.scaled(by: 2))
     }
 }
