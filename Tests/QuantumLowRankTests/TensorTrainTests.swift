@@ -23,8 +23,8 @@ private func randomComplexTensor(_ shape: [Int], _ g: inout SeededGenerator) -> 
 /// Σ_{ρ<R} u¹_ρ ⊗ u²_ρ ⊗ … ⊗ u^d_ρ with random factor vectors: every TT rank is ≤ R (= min(R, unfolding size)
 /// generically).
 private func sumOfOuterProducts<S: LinearAlgebraScalar>(_ shape: [Int], terms: Int,
-                                                        _ draw: () -> S) -> Tensor<S> {
-    var t = Tensor<S>(shape: shape)
+                                                        _ draw: () -> S) throws -> Tensor<S> {
+    var t = try Tensor<S>(shape: shape)
     for _ in 0..<terms {
         let factors = shape.map { n in (0..<n).map { _ in draw() } }
         for o in 0..<t.count {
@@ -131,7 +131,7 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
     @Test func ttsvdRecoversRanksOfSumOfOuterProducts() throws {
         var g = SeededGenerator(seed: 21)
         let shape = [4, 5, 3, 6, 4]
-        let a: Tensor<Double> = sumOfOuterProducts(shape, terms: 3) { g.normal() }
+        let a: Tensor<Double> = try sumOfOuterProducts(shape, terms: 3) { g.normal() }
         let eps = 1e-10
         let tt = try TensorTrain.decompose(a, relativeError: eps)
         #expect(tt.ranks == [1, 3, 3, 3, 3, 1])
@@ -145,7 +145,7 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
         // sin(x₁ + … + x_d) = Im Π e^{i x_k}: every TT rank is exactly 2.
         let d = 6, n = 8
         let shape = [Int](repeating: n, count: d)
-        var a = Tensor<Double>(shape: shape)
+        var a = try Tensor<Double>(shape: shape)
         for o in 0..<a.count {
             let x = multiIndex(o, shape).reduce(0.0) { $0 + Double($1) / Double(n) * 1.3 + 0.1 }
             a[multiIndex(o, shape)] = sin(x)
@@ -162,7 +162,7 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
         var g = SeededGenerator(seed: 22)
         // A low-TT-rank tensor plus noise: the error bound must hold for every ε and ranks shrink with ε.
         let shape = [5, 6, 5, 4]
-        let base: Tensor<Double> = sumOfOuterProducts(shape, terms: 2) { g.normal() }
+        let base: Tensor<Double> = try sumOfOuterProducts(shape, terms: 2) { g.normal() }
         let a = try base.adding(randomTensor(shape, &g), scaledBy: 0.05)
         var previous = Int.max
         for eps in [0.0, 1e-8, 1e-2, 0.1, 0.3, 0.9] {
@@ -189,8 +189,8 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
     @Test func innerAndNormMatchDense() throws {
         var g = SeededGenerator(seed: 23)
         let shape = [3, 4, 5, 3]
-        let a: Tensor<Double> = sumOfOuterProducts(shape, terms: 2) { g.normal() }
-        let b: Tensor<Double> = sumOfOuterProducts(shape, terms: 3) { g.normal() }
+        let a: Tensor<Double> = try sumOfOuterProducts(shape, terms: 2) { g.normal() }
+        let b: Tensor<Double> = try sumOfOuterProducts(shape, terms: 3) { g.normal() }
         let ta = try TensorTrain.decompose(a, relativeError: 1e-12)
         let tb = try TensorTrain.decompose(b, relativeError: 1e-12)
         let exact = zip(a.elements, b.elements).reduce(0.0) { $0 + $1.0 * $1.1 }
@@ -205,7 +205,7 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
     @Test func addingThenRoundingRecoversRanks() throws {
         var g = SeededGenerator(seed: 24)
         let shape = [4, 3, 5, 4, 3]
-        let a: Tensor<Double> = sumOfOuterProducts(shape, terms: 2) { g.normal() }
+        let a: Tensor<Double> = try sumOfOuterProducts(shape, terms: 2) { g.normal() }
         let ta = try TensorTrain.decompose(a, relativeError: 1e-12)
         let sum = try ta.adding(ta)
         #expect(sum.ranks == ta.ranks.enumerated().map { $0.offset == 0 || $0.offset == shape.count ? 1 : 2 * $0.element })
@@ -216,7 +216,7 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
         #expect(difference(try r.dense(), twoA) <= 1e-10 * twoA.norm)
         #expect(difference(try ta.scaled(by: 2).dense(), twoA) <= 1e-13 * twoA.norm)
         // A + B of different tensors equals the dense sum.
-        let b: Tensor<Double> = sumOfOuterProducts(shape, terms: 1) { g.normal() }
+        let b: Tensor<Double> = try sumOfOuterProducts(shape, terms: 1) { g.normal() }
         let tb = try TensorTrain.decompose(b, relativeError: 1e-12)
         let ab = try a.adding(b)
         #expect(difference(try ta.adding(tb).rounded(relativeError: 1e-10).dense(), ab) <= 1e-10 * ab.norm)
@@ -233,8 +233,8 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
     @Test func complexTensorTrain() throws {
         var g = SeededGenerator(seed: 25)
         let shape = [3, 4, 3, 5]
-        let a: Tensor<Complex<Double>> = sumOfOuterProducts(shape, terms: 2) { Complex(g.normal(), g.normal()) }
-        let b: Tensor<Complex<Double>> = sumOfOuterProducts(shape, terms: 2) { Complex(g.normal(), g.normal()) }
+        let a: Tensor<Complex<Double>> = try sumOfOuterProducts(shape, terms: 2) { Complex(g.normal(), g.normal()) }
+        let b: Tensor<Complex<Double>> = try sumOfOuterProducts(shape, terms: 2) { Complex(g.normal(), g.normal()) }
         let ta = try TensorTrain.decompose(a, relativeError: 1e-12)
         let tb = try TensorTrain.decompose(b, relativeError: 1e-12)
         #expect(ta.ranks == [1, 2, 2, 2, 1])
@@ -253,13 +253,13 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
     }
 
     @Test func invalidCoresAreRejected() throws {
-        let good = Tensor<Double>(shape: [1, 2, 3], repeating: 1)
+        let good = try Tensor<Double>(shape: [1, 2, 3], repeating: 1)
         #expect(throws: TensorError.self) { try TensorTrain<Double>(cores: []) }
         #expect(throws: TensorError.self) { try TensorTrain(cores: [good]) }
-        #expect(throws: TensorError.self) { try TensorTrain(cores: [good, Tensor(shape: [2, 2, 1], repeating: 1)]) }
-        let tt = try TensorTrain(cores: [good, Tensor(shape: [3, 2, 1], repeating: 1)])
+        #expect(throws: TensorError.self) { try TensorTrain(cores: [good, try Tensor(shape: [2, 2, 1], repeating: 1)]) }
+        let tt = try TensorTrain(cores: [good, try Tensor(shape: [3, 2, 1], repeating: 1)])
         #expect(tt.ranks == [1, 3, 1])
-        #expect(try tt.dense() == Tensor(shape: [2, 2], repeating: 3))
+        #expect(try tt.dense() == (try Tensor(shape: [2, 2], repeating: 3)))
         // Order 1: a single [1, n, 1] core.
         let v = try Tensor<Double>(shape: [4], elements: [1, -2, 3, 0.5])
         let t1 = try TensorTrain.decompose(v, relativeError: 0.1)

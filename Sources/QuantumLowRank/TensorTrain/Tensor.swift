@@ -47,11 +47,9 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
 
     /// A tensor of the given `shape` filled with `value` (zero by default).
     ///
-    /// A negative extent or an overflowing element count is a programming error (trap); use
-    /// ``init(shape:elements:)`` for validated construction from untrusted shapes.
-    public init(shape: [Int], repeating value: Scalar = .zero) {
-        let count: Int
-        do { count = try Tensor.elementCount(shape) } catch { preconditionFailure("\(error)") }
+    /// Throws ``TensorError`` for a negative extent or an element count that overflows.
+    public init(shape: [Int], repeating value: Scalar = .zero) throws {
+        let count = try Tensor.elementCount(shape)
         self.shape = shape
         self.elements = [Scalar](repeating: value, count: count)
     }
@@ -192,7 +190,7 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
         let m = shape.prefix(rowAxes).reduce(1, *)
         let n = shape.dropFirst(rowAxes).reduce(1, *)
         // The count is m·n by construction, so this cannot throw.
-        return try! Matrix(rows: m, columns: n, elements: elements)
+        return try! Matrix(rows: m, columns: n, elements: elements)  // internal invariant: m·n elements
     }
 
     /// The tensor contraction Σ over paired axes (NumPy's `tensordot(self, other, axes)`):
@@ -251,7 +249,7 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// The tensor as an ``NDArray`` (same column-major layout), e.g. for writing with ``NumPy``.
     public var ndArray: NDArray<Scalar> {
         // Shape and count were validated when the tensor was built.
-        try! NDArray(shape: shape, elements: elements)
+        try! NDArray(shape: shape, elements: elements)  // internal invariant: shape and count agree
     }
 
     /// Π shape, checking for negative extents and overflow.
