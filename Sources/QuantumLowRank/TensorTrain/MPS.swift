@@ -117,8 +117,9 @@ public struct MPS<Scalar: LinearAlgebraScalar>: Sendable {
         func capped(_ k: Int) -> Int {           // min(χ, d^k) without overflow
             var p = 1
             for _ in 0..<k {
-                p = p.multipliedReportingOverflow(by: d).partialValue
-                if p >= chi || p <= 0 { return chi }
+                let (q, overflow) = p.multipliedReportingOverflow(by: d)
+                if overflow || q >= chi { return chi }
+                p = q
             }
             return Swift.min(p, chi)
         }
@@ -200,10 +201,10 @@ public struct MPS<Scalar: LinearAlgebraScalar>: Sendable {
     ///
     /// i.e. `cutoff` bounds the *relative discarded weight* at that bond, Σ_i s_i² being the squared norm
     /// of the state as it stands when that bond is reached. This is ITensor's `cutoff` (relative discarded
-    /// weight, the same as here). TeNPy's `trunc_cut` bounds the discarded weight of the normalized Schmidt
-    /// spectrum and its `svd_min` drops singular values below an absolute threshold; block2 uses yet
-    /// another convention (a cutoff on individual singular values or their squares), so equal numbers do
-    /// not mean the same truncation across packages.
+    /// weight, the same as here). TeNPy differs: `trunc_cut` bounds the *square root* of the discarded weight
+    /// of the normalized Schmidt spectrum (Σ_discarded λ² ≤ trunc_cut²) and `svd_min` drops Schmidt values
+    /// below an absolute threshold; block2's `cutoff` acts on individual density-matrix eigenvalues (s²)
+    /// rather than on their sum. Equal numbers therefore do not mean the same truncation across packages.
     ///
     /// The state is **not** renormalized; the sweep ends with ``orthogonalityCenter`` = 0.
     ///
