@@ -73,16 +73,7 @@ public struct NDArray<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
         set { self[index] = newValue }
     }
 
-    private func offset(of index: [Int]) -> Int {
-        precondition(index.count == shape.count, "NDArray: index \(index) does not match rank \(shape.count)")
-        var offset = 0, stride = 1
-        for (axis, i) in index.enumerated() {
-            precondition(i >= 0 && i < shape[axis], "NDArray: index \(index) out of range for shape \(shape)")
-            offset += i * stride
-            stride *= shape[axis]
-        }
-        return offset
-    }
+    private func offset(of index: [Int]) -> Int { ColumnMajorLayout.offset(of: index, shape: shape) }
 
     /// The array as a ``Matrix``; requires rank 2, else throws
     /// ``LinearAlgebraError/invalidArgument(argument:reason:)``.

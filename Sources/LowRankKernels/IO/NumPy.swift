@@ -255,28 +255,10 @@ public enum NumPy {
         if header.fortranOrder || shape.count <= 1 || count == 0 {
             elements = (0..<count).map(element)
         } else {
-            // C order: element (i₀, …, i_{d−1}) is at Σ iₐ·Cₐ with C_{d−1} = 1, Cₐ = Cₐ₊₁·nₐ₊₁.
-            // Walk the Fortran order with an odometer (axis 0 fastest), updating the C offset.
+            // C order is Fortran order of the reversed shape: read it as such, then reverse the axes.
             let rank = shape.count
-            var cStride = [Int](repeating: 1, count: rank)
-            for a in stride(from: rank - 2, through: 0, by: -1) { cStride[a] = cStride[a + 1] * shape[a + 1] }
-            var index = [Int](repeating: 0, count: rank)
-            var offset = 0
-            var out = [Scalar]()
-            out.reserveCapacity(count)
-            for _ in 0..<count {
-                out.append(element(offset))
-                var a = 0
-                while a < rank {
-                    index[a] += 1
-                    offset += cStride[a]
-                    if index[a] < shape[a] { break }
-                    offset -= cStride[a] * shape[a]
-                    index[a] = 0
-                    a += 1
-                }
-            }
-            elements = out
+            elements = ColumnMajorLayout.permuted((0..<count).map(element), shape: Array(shape.reversed()),
+                                                  axes: Array((0..<rank).reversed()))
         }
         return NDArray(uncheckedShape: shape, elements: elements)
     }

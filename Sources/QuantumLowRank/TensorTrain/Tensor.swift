@@ -93,12 +93,7 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     public var count: Int { elements.count }
 
     /// The column-major strides: `strides[a]` = Π_{b<a} shape[b].
-    public var strides: [Int] {
-        var s = [Int](repeating: 1, count: shape.count)
-        var acc = 1
-        for a in 0..<shape.count { s[a] = acc; acc *= shape[a] }
-        return s
-    }
+    public var strides: [Int] { ColumnMajorLayout.strides(shape) }
 
     /// The element at a multi-index; `index.count` must equal ``rank`` and each entry lie in range
     /// (a programming error otherwise, like an out-of-range `Array` subscript).
@@ -113,16 +108,7 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
         set { self[index] = newValue }
     }
 
-    private func offset(of index: [Int]) -> Int {
-        precondition(index.count == shape.count, "Tensor: index \(index) does not match rank \(shape.count)")
-        var offset = 0, stride = 1
-        for (axis, i) in index.enumerated() {
-            precondition(i >= 0 && i < shape[axis], "Tensor: index \(index) out of range for shape \(shape)")
-            offset += i * stride
-            stride *= shape[axis]
-        }
-        return offset
-    }
+    private func offset(of index: [Int]) -> Int { ColumnMajorLayout.offset(of: index, shape: shape) }
 
     /// The same elements viewed with a new shape (no data movement: column-major order is kept, as
     /// NumPy's `reshape(order='F')`). Throws when the element counts differ.
@@ -146,37 +132,8 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
             throw TensorError.invalidAxes(operation: "permute", axes: axes, rank: k)
         }
         if axes == Array(0..<k) || count <= 1 { return try reshaped(axes.map { shape[$0] }) }
-        let srcStrides = strides
         let outShape = axes.map { shape[$0] }
-        let inStrides = axes.map { srcStrides[$0] }
-        let total = count
-        let n0 = outShape[0], s0 = inStrides[0]
-        var out = [Scalar](unsafeUninitializedCapacity: total) { buffer, initialized in
-            elements.withUnsafeBufferPointer { src in
-                guard let sp = src.baseAddress, let dp = buffer.baseAddress else { initialized = 0; return }
-                var counter = [Int](repeating: 0, count: k)
-                var base = 0   // source offset of the start of the current run along output axis 0
-                var o = 0
-                while o < total {
-                    // Inner run along output axis 0.
-                    var p = base
-                    for i in 0..<n0 { (dp + o + i).initialize(to: sp[p]); p += s0 }
-                    o += n0
-                    // Odometer over output axes 1…k−1.
-                    var a = 1
-                    while a < k {
-                        counter[a] += 1
-                        base += inStrides[a]
-                        if counter[a] < outShape[a] { break }
-                        base -= inStrides[a] * outShape[a]
-                        counter[a] = 0
-                        a += 1
-                    }
-                }
-                initialized = total
-            }
-        }
-        if out.count != total { out = [] }   // unreachable: only for an empty source
+        let out = ColumnMajorLayout.permuted(elements, shape: shape, axes: axes)
         return Tensor(uncheckedShape: outShape, elements: out)
     }
 
