@@ -21,6 +21,8 @@ public struct EigenResult: Sendable {
 
 extension Matrix {
     /// Eigenvalues and eigenvectors of a symmetric/Hermitian matrix (lower triangle is read).
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func symmetricEigen(vectors: Bool = true) throws -> SymmetricEigenResult<Scalar> {
         guard isSquare else {
             throw LinearAlgebraError.dimensionMismatch(operation: "symmetricEigen", lhs: shapeDescription,

@@ -1,0 +1,206 @@
+import LowRankKernels
+
+/// Ground-state search by the density-matrix renormalization group in its MPS form (White, PRL 69, 2863
+/// (1992); Schollwöck, Ann. Phys. 326, 96 (2011), §6). See ``DMRG/groundState(of:initialState:options:observer:)``.
+public enum DMRG {
+    /// Which variational update a sweep performs.
+    public enum Algorithm: String, Sendable, Equatable, CaseIterable {
+        /// Two-site updates: optimize the bond tensor of sites (i, i+1), split it by a truncated SVD
+        /// (or, with noise, by the perturbed density matrix). The bond dimension adapts by itself.
+        case twoSite = "two-site"
+        /// One-site updates with subspace expansion (Hubig, McCulloch, Schollwöck & Wolf, PRB 91, 155115
+        /// (2015)): the optimized site tensor is enlarged by α·(L W M) before truncation, α = the sweep's
+        /// noise. A factor d cheaper per update than two-site.
+        case singleSite = "single-site"
+    }
+
+    /// The parameters of one full sweep (left → right → left).
+    public struct SweepParameters: Sendable, Equatable {
+        /// Largest bond dimension χ kept in this sweep.
+        public var maxBondDimension: Int
+        /// Truncation cutoff: the discarded weight Σ_discarded s² relative to Σ s² at each bond may not exceed
+        /// it (ITensor's `cutoff`; TeNPy's `trunc_cut` is its square root, block2 applies a cutoff to each
+        /// density-matrix eigenvalue).
+        public var cutoff: Double
+        /// Noise amplitude α: the density-matrix perturbation of White (PRB 72, 180403 (2005)) for two-site
+        /// updates, the expansion coefficient for one-site updates. 0 switches it off.
+        public var noise: Double
+        /// Residual target ‖H_eff x − θ x‖ of the Lanczos eigensolver per update.
+        public var eigensolverTolerance: Double
+
+        /// A sweep with the given parameters.
+        public init(maxBondDimension: Int, cutoff: Double, noise: Double = 0, eigensolverTolerance: Double = 1e-7) {
+            self.maxBondDimension = maxBondDimension
+            self.cutoff = cutoff
+            self.noise = noise
+            self.eigensolverTolerance = eigensolverTolerance
+        }
+    }
+
+    /// Options with the conventions of the peer codes (TeNPy, quimb, block2): a bond-dimension ramp of one
+    /// sweep each at 32, 64, 128 below the target, noise during the ramp, then sweeps at the target χ until
+    /// the energy changes by less than ``energyTolerance`` · max(|E|, 1) between two full sweeps.
+    public struct Options: Sendable, Equatable {
+        /// Target bond dimension χ (default 64).
+        public var maxBondDimension: Int
+        /// Bond dimensions of the ramp sweeps; entries ≥ ``maxBondDimension`` are skipped (default 32, 64, 128).
+        public var bondDimensionRamp: [Int]
+        /// Truncation cutoff (relative discarded weight per bond; default 1e-12).
+        public var cutoff: Double
+        /// Most full sweeps (default 10).
+        public var maxSweeps: Int
+        /// Convergence: |E_n − E_{n−1}| ≤ energyTolerance · max(|E_n|, 1) between two sweeps at the target χ
+        /// without noise (default 1e-10).
+        public var energyTolerance: Double
+        /// Noise amplitude during the ramp and the first full-χ sweep (default 1e-5 for two-site; one-site
+        /// updates use it as the expansion coefficient, halving it every sweep instead of switching it off).
+        public var noise: Double
+        /// Lanczos residual target per update (default 1e-7; 1e-5 during the ramp).
+        public var eigensolverTolerance: Double
+        /// Krylov vectors per Lanczos cycle (default 20).
+        public var maxKrylovDimension: Int
+        /// Two-site (default) or one-site updates.
+        public var algorithm: Algorithm
+        /// Bond dimension of the random initial state when none is given (default 16).
+        public var initialBondDimension: Int
+        /// Seed of the random initial state (default 1).
+        public var seed: UInt64
+        /// An explicit per-sweep schedule; when set it replaces the ramp, noise and tolerance rules (the last
+        /// entry repeats until ``maxSweeps``).
+        public var schedule: [SweepParameters]?
+
+        /// Options with the defaults listed on each property.
+        public init(maxBondDimension: Int = 64, bondDimensionRamp: [Int] = [32, 64, 128], cutoff: Double = 1e-12,
+                    maxSweeps: Int = 10, energyTolerance: Double = 1e-10, noise: Double = 1e-5,
+                    eigensolverTolerance: Double = 1e-7, maxKrylovDimension: Int = 20,
+                    algorithm: Algorithm = .twoSite, initialBondDimension: Int = 16, seed: UInt64 = 1,
+                    schedule: [SweepParameters]? = nil) {
+            self.maxBondDimension = maxBondDimension
+            self.bondDimensionRamp = bondDimensionRamp
+            self.cutoff = cutoff
+            self.maxSweeps = maxSweeps
+            self.energyTolerance = energyTolerance
+            self.noise = noise
+            self.eigensolverTolerance = eigensolverTolerance
+            self.maxKrylovDimension = maxKrylovDimension
+            self.algorithm = algorithm
+            self.initialBondDimension = initialBondDimension
+            self.seed = seed
+            self.schedule = schedule
+        }
+
+        /// The ramp entries actually used (those below the target).
+        var ramp: [Int] { bondDimensionRamp.filter { $0 >= 1 && $0 < maxBondDimension } }
+
+        /// The parameters of sweep `n` (0-based).
+        public func parameters(forSweep n: Int) -> SweepParameters {
+            if let schedule, !schedule.isEmpty { return schedule[Swift.min(n, schedule.count - 1)] }
+            let ramp = self.ramp
+            let chi = n < ramp.count ? ramp[n] : maxBondDimension
+            let noisy = n <= ramp.count
+            let alpha: Double
+            switch algorithm {
+            case .twoSite: alpha = noisy ? noise : 0
+            case .singleSite: alpha = noise * Double.pow(0.5, Double(n))
+            }
+            let tol = n < ramp.count ? Swift.max(eigensolverTolerance, 1e-5) : eigensolverTolerance
+            return SweepParameters(maxBondDimension: chi, cutoff: cutoff, noise: alpha, eigensolverTolerance: tol)
+        }
+
+        /// Whether sweep `n` may be compared with sweep n − 1 for convergence: both at the target χ, noise off
+        /// in sweep n (with an explicit schedule: the schedule has been exhausted or repeats).
+        func isConvergenceSweep(_ n: Int) -> Bool {
+            guard n >= 1 else { return false }
+            let p = parameters(forSweep: n), q = parameters(forSweep: n - 1)
+            let target = schedule == nil ? maxBondDimension : p.maxBondDimension
+            return p.maxBondDimension == target && q.maxBondDimension == target
+                && (algorithm == .singleSite || p.noise == 0)
+        }
+
+        /// Checks ranges; throws ``DMRGError/invalidOption(argument:reason:)``.
+        func validate() throws {
+            func bad(_ a: String, _ r: String) -> DMRGError { .invalidOption(argument: a, reason: r) }
+            guard maxBondDimension >= 1 else { throw bad("maxBondDimension", "bond dimension \(maxBondDimension) must be ≥ 1") }
+            guard cutoff >= 0, cutoff.isFinite else { throw bad("cutoff", "\(cutoff) must be finite and ≥ 0") }
+            guard maxSweeps >= 1 else { throw bad("maxSweeps", "\(maxSweeps) must be ≥ 1") }
+            guard energyTolerance >= 0, energyTolerance.isFinite else { throw bad("energyTolerance", "must be finite and ≥ 0") }
+            guard noise >= 0, noise.isFinite else { throw bad("noise", "\(noise) must be finite and ≥ 0") }
+            guard eigensolverTolerance > 0, eigensolverTolerance.isFinite else {
+                throw bad("eigensolverTolerance", "must be finite and > 0")
+            }
+            guard maxKrylovDimension >= 2 else { throw bad("maxKrylovDimension", "must be ≥ 2") }
+            guard initialBondDimension >= 1 else { throw bad("initialBondDimension", "must be ≥ 1") }
+            for p in schedule ?? [] {
+                guard p.maxBondDimension >= 1 else { throw bad("schedule.maxBondDimension", "must be ≥ 1") }
+                guard p.cutoff >= 0, p.cutoff.isFinite, p.noise >= 0, p.noise.isFinite,
+                      p.eigensolverTolerance > 0, p.eigensolverTolerance.isFinite else {
+                    throw bad("schedule", "cutoff, noise and tolerance must be finite and ≥ 0")
+                }
+            }
+        }
+    }
+
+    /// What one full sweep did, passed to the observer after every sweep.
+    public struct SweepRecord: Sendable, Equatable {
+        /// 1-based sweep number.
+        public var sweep: Int
+        /// The parameters used.
+        public var parameters: SweepParameters
+        /// Energy ⟨ψ|H|ψ⟩ at the sweep's last update (the Lanczos Ritz value).
+        public var energy: Double
+        /// E − E_previous (NaN for the first sweep).
+        public var energyChange: Double
+        /// Largest relative discarded weight of any truncation in the sweep.
+        public var maxTruncationError: Double
+        /// Largest bond dimension after the sweep.
+        public var maxBondDimension: Int
+        /// Wall-clock seconds of the sweep.
+        public var seconds: Double
+        /// Effective-Hamiltonian products in the sweep.
+        public var matrixVectorProducts: Int
+        /// Number of local updates in the sweep.
+        public var updates: Int
+        /// Updates whose Lanczos run stopped before reaching its tolerance (reported, never silent).
+        public var unconvergedEigensolves: Int
+        /// Largest final Lanczos residual of the sweep.
+        public var maxEigensolverResidual: Double
+    }
+
+    /// The ground-state search's outcome.
+    public struct Result: Sendable {
+        /// Final energy (last sweep).
+        public var energy: Double
+        /// The variational state, normalized, in mixed-canonical form with centre 0.
+        public var state: MPS<Double>
+        /// One record per sweep.
+        public var sweeps: [SweepRecord]
+        /// Whether the energy criterion was met before ``Options/maxSweeps``.
+        public var converged: Bool
+        /// Von Neumann entropies S = −Σ p ln p of the Schmidt spectra at bonds 1 … L−1 from the last sweep.
+        public var entanglementEntropies: [Double]
+        /// Largest truncation error of the last sweep.
+        public var maxTruncationError: Double { sweeps.last?.maxTruncationError ?? 0 }
+        /// Wall-clock seconds of the whole run.
+        public var seconds: Double
+    }
+}
+
+/// Errors of the DMRG driver.
+public enum DMRGError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An option out of range.
+    case invalidOption(argument: String, reason: String)
+    /// The initial state does not fit the Hamiltonian.
+    case stateMismatch(mpo: [Int], state: [Int])
+    /// A local eigenproblem or factorization produced NaN/Inf.
+    case numericalFailure(site: Int, reason: String)
+
+    /// A one-line human-readable message.
+    public var description: String {
+        switch self {
+        case let .invalidOption(arg, reason): return "invalid DMRG option '\(arg)': \(reason)"
+        case let .stateMismatch(mpo, state):
+            return "initial state physical dimensions \(state) do not match the Hamiltonian's \(mpo)"
+        case let .numericalFailure(site, reason): return "numerical failure at site \(site): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import LowRankKernels
+
+/// A local Hilbert space with named operators, the building block of an ``OpSum``.
+///
+/// Matrices are real d×d in the basis |0⟩ … |d−1⟩, with element (s′, s) = ⟨s′|O|s⟩. Spin sites use the
+/// S^z eigenbasis ordered from the highest weight down: for spin ½, |0⟩ = |↑⟩ (S^z = +½), |1⟩ = |↓⟩; for
+/// spin 1, |0⟩ = |+1⟩, |1⟩ = |0⟩, |2⟩ = |−1⟩ (the ITensor and TeNPy orderings).
+///
+/// Operator names (spin S = ½ or 1, ħ = 1): `Id`, `Sz`, `S+`, `S-`, `Sx`, and for spin ½ also the Pauli
+/// matrices `X` = 2Sˣ, `Z` = 2Sᶻ and the projectors `Nup`, `Ndn`. S^y and Pauli Y are imaginary and not
+/// offered by the real engine: write S^x S^x + S^y S^y as ½(S⁺S⁻ + S⁻S⁺).
+public struct SiteType: Sendable, Equatable, CustomStringConvertible {
+    /// The site's name (`"spin-1/2"`, `"spin-1"`).
+    public let name: String
+    /// The local dimension d.
+    public let dimension: Int
+    /// Named local operators.
+    let operators: [String: Matrix<Double>]
+
+    /// The operator names this site knows, sorted.
+    public var operatorNames: [String] { operators.keys.sorted() }
+
+    public var description: String { name }
+
+    /// The matrix of a named operator; throws ``OperatorError/unknownOperator(name:site:siteType:)``.
+    public func matrix(_ name: String, site: Int = -1) throws -> Matrix<Double> {
+        guard let m = operators[name] else {
+            throw OperatorError.unknownOperator(name: name, site: site, siteType: self.name)
+        }
+        return m
+    }
+
+    public static func == (a: SiteType, b: SiteType) -> Bool { a.name == b.name }
+
+    /// Spin ½ (d = 2), basis |↑⟩, |↓⟩.
+    public static let spinHalf: SiteType = spin(twiceS: 1, name: "spin-1/2")
+    /// Spin 1 (d = 3), basis |+1⟩, |0⟩, |−1⟩.
+    public static let spinOne: SiteType = spin(twiceS: 2, name: "spin-1")
+
+    /// The spin-S operators for S = twiceS/2: S^z|m⟩ = m|m⟩, S^±|m⟩ = √(S(S+1) − m(m±1)) |m±1⟩.
+    static func spin(twiceS: Int, name: String) -> SiteType {
+        let d = twiceS + 1
+        let s = Double(twiceS) / 2
+        var sz = Matrix<Double>(rows: d, columns: d)
+        var sp = Matrix<Double>(rows: d, columns: d)
+        for i in 0..<d {
+            let m = s - Double(i)                      // basis index i ↔ m = S − i
+            sz[i, i] = m
+            if i >= 1 {                                 // S⁺ |m⟩ = c |m+1⟩, |m+1⟩ is index i−1
+                sp[i - 1, i] = (s * (s + 1) - m * (m + 1)).squareRoot()
+            }
+        }
+        let sm = sp.transposed
+        var sx = Matrix<Double>(rows: d, columns: d)
+        for j in 0..<d { for i in 0..<d { sx[i, j] = 0.5 * (sp[i, j] + sm[i, j]) } }
+        var ops: [String: Matrix<Double>] = ["Id": .identity(d), "Sz": sz, "S+": sp, "S-": sm, "Sx": sx]
+        if twiceS == 1 {
+            ops["Z"] = sz.scaled(by: 2)
+            ops["X"] = sx.scaled(by: 2)
+            var up = Matrix<Double>(rows: 2, columns: 2); up[0, 0] = 1
+            var dn = Matrix<Double>(rows: 2, columns: 2); dn[1, 1] = 1
+            ops["Nup"] = up
+            ops["Ndn"] = dn
+        }
+        return SiteType(name: name, dimension: d, operators: ops)
+    }
+}
+
+/// Errors in operator descriptions (``OpSum``, ``MPO``) and in their use with states.
+public enum OperatorError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An operator name the site type does not define.
+    case unknownOperator(name: String, site: Int, siteType: String)
+    /// A term names a site outside 0 ..< sites.
+    case siteOutOfRange(site: Int, sites: Int, term: String)
+    /// A coefficient that is NaN or infinite.
+    case nonFiniteCoefficient(term: String)
+    /// An operator sum that must be Hermitian is not: ‖H − H†‖_F / ‖H‖_F exceeds the tolerance.
+    case notHermitian(relativeDeviation: Double)
+    /// The MPO and the state (or two MPOs) disagree on the physical dimensions.
+    case dimensionMismatch(mpo: [Int], state: [Int])
+    /// A chain with fewer sites than the model needs.
+    case tooFewSites(sites: Int, minimum: Int)
+    /// A model name the built-in catalogue does not know.
+    case unknownModel(String)
+    /// A malformed MPO tensor list.
+    case invalidMPO(reason: String)
+
+    /// A one-line human-readable message.
+    public var description: String {
+        switch self {
+        case let .unknownOperator(name, site, type):
+            let at = site >= 0 ? " at site \(site)" : ""
+            return "unknown operator '\(name)'\(at) for site type \(type)"
+        case let .siteOutOfRange(site, sites, term):
+            return "term '\(term)' acts on site \(site), outside 0..<\(sites)"
+        case let .nonFiniteCoefficient(term): return "term '\(term)' has a NaN or infinite coefficient"
+        case let .notHermitian(dev):
+            return "the operator sum is not Hermitian: ‖H − H†‖/‖H‖ = \(dev); a Hamiltonian must be Hermitian"
+        case let .dimensionMismatch(mpo, state):
+            return "physical dimensions differ: MPO \(mpo) vs state \(state)"
+        case let .tooFewSites(sites, minimum): return "\(sites) sites: need at least \(minimum)"
+        case let .unknownModel(name):
+            return "unknown model '\(name)' (known: heisenberg, xxz, tfim, spin1-heisenberg)"
+        case let .invalidMPO(reason): return "invalid MPO: \(reason)"
+        }
+    }
+}

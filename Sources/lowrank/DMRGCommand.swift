@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import LowRankKernels
+import QuantumLowRank
+
+/// `lowrank dmrg --model …`: DMRG ground states of the built-in spin chains.
+struct DMRGCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dmrg",
+        abstract: "Ground state of a 1-D spin chain by two-site (or one-site) DMRG on matrix product states.",
+        discussion: """
+            Models (open boundaries): heisenberg / xxz  H = J Σ (SˣSˣ + SʸSʸ + Δ SᶻSᶻ) − h Σ Sᶻ with S = σ/2; \
+            spin1-heisenberg the same with spin-1 operators; tfim  H = −J Σ ZZ − g Σ X with Pauli matrices, \
+            --field = g. Defaults J = 1, Δ = 1, h = 0, g = 1. The bond dimension ramps 32 → 64 → 128 → χ \
+            (one sweep each, with noise), then full sweeps at χ run until the energy changes by less than \
+            --energy-tolerance·max(|E|,1) or --sweeps sweeps. --cutoff bounds the discarded weight Σ s² \
+            relative to the norm at each bond (ITensor's convention; TeNPy's trunc_cut is its square root).
+            """)
+
+    enum AlgorithmName: String, ExpressibleByArgument, CaseIterable { case twoSite = "two-site", singleSite = "single-site" }
+
+    @Option(help: "Model: \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String?
+    @Option(help: "Number of sites L (≥ 2).") var sites: Int?
+    @Option(help: "Coupling J.") var coupling: Double = 1
+    @Option(help: "Anisotropy Δ (Heisenberg family).") var anisotropy: Double = 1
+    @Option(help: "Field: h (Heisenberg family, default 0) or g (tfim, default 1).") var field: Double?
+    @Option(name: .customLong("max-bond-dimension"), help: "Largest bond dimension χ.") var maxBondDimension: Int = 64
+    @Option(help: "Most full sweeps (each left→right→left).") var sweeps: Int = 10
+    @Option(help: "Truncation cutoff on the relative discarded weight per bond.") var cutoff: Double = 1e-12
+    @Option(name: .customLong("energy-tolerance"), help: "Stop when |ΔE| ≤ this · max(|E|, 1) between full-χ sweeps.")
+    var energyTolerance: Double = 1e-10
+    @Option(help: "Noise amplitude during the ramp (two-site) or expansion coefficient (single-site).") var noise: Double?
+    @Option(help: "Update scheme: two-site or single-site (with subspace expansion).") var algorithm: AlgorithmName = .twoSite
+    @Flag(name: .customLong("no-ramp"), help: "Start at χ directly instead of ramping 32 → 64 → 128.") var noRamp = false
+    @Option(help: "Seed of the random initial state.") var seed: UInt64 = 1
+    @Option(help: "Write an SVG: energy change per sweep and the entanglement profile.") var plot: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    struct SweepReport: Encodable {
+        let sweep: Int, energy: Double, energyChange: Double?, maxTruncationError: Double, maxBondDimension: Int
+        let seconds: Double, matrixVectorProducts: Int, updates: Int, unconvergedEigensolves: Int
+        let noise: Double
+    }
+    struct Parameters: Encodable { let coupling: Double, anisotropy: Double?, field: Double }
+    struct Report: Encodable {
+        let model: String, sites: Int, parameters: Parameters, algorithm: String
+        let energy: Double, energyPerSite: Double, converged: Bool
+        let maxBondDimension: Int, maxTruncationError: Double, cutoff: Double, mpoBondDimension: Int
+        let sweeps: [SweepReport]
+        let entanglementEntropy: [Double]
+        let seconds: Double
+    }
+
+    func validate() throws {
+        guard let model else { throw ValidationError("--model is required (one of \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        guard SpinModel(rawValue: model) != nil else {
+            throw ValidationError("unknown --model '\(model)' (one of \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let sites else { throw ValidationError("--sites is required") }
+        guard sites >= 2 else { throw ValidationError("--sites \(sites): need at least 2 sites") }
+        guard maxBondDimension >= 1 else { throw ValidationError("--max-bond-dimension \(maxBondDimension): must be ≥ 1") }
+        guard sweeps >= 1 else { throw ValidationError("--sweeps \(sweeps): must be ≥ 1") }
+        guard cutoff >= 0, cutoff.isFinite else { throw ValidationError("--cutoff \(cutoff): must be finite and ≥ 0") }
+        guard energyTolerance >= 0, energyTolerance.isFinite else { throw ValidationError("--energy-tolerance must be finite and ≥ 0") }
+        for (name, v) in [("--coupling", coupling), ("--anisotropy", anisotropy), ("--field", field ?? 0), ("--noise", noise ?? 0)]
+        where !v.isFinite { throw ValidationError("\(name) must be finite") }
+        if let noise, noise < 0 { throw ValidationError("--noise must be ≥ 0") }
+    }
+
+    func run() throws {
+        try Output.reportingErrors {
+            let start = DispatchTime.now()
+            guard let name = model, let kind = SpinModel(rawValue: name), let L = sites else { throw ExitCode(64) }
+            let params = SpinModel.Parameters(coupling: coupling, anisotropy: anisotropy, field: field)
+            let mpo = try kind.mpo(sites: L, parameters: params)
+            var options = DMRG.Options(maxBondDimension: maxBondDimension, cutoff: cutoff, maxSweeps: sweeps,
+                                       energyTolerance: energyTolerance,
+                                       algorithm: algorithm == .twoSite ? .twoSite : .singleSite, seed: seed)
+            if noRamp { options.bondDimensionRamp = [] }
+            if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
+            let progress = ProgressLine(enabled: !json)
+            let result = try DMRG.groundState(of: mpo, options: options) { rec in
+                progress.update(String(format: "sweep %d  E = %.12f  ΔE = %.2e  χ = %d  trunc = %.1e  %.1f s",
+                                       rec.sweep, rec.energy, rec.energyChange.isNaN ? 0 : rec.energyChange,
+                                       rec.maxBondDimension, rec.maxTruncationError, rec.seconds))
+            }
+            progress.finish()
+            let sweepsOut = result.sweeps.map {
+                SweepReport(sweep: $0.sweep, energy: $0.energy, energyChange: $0.energyChange.isNaN ? nil : $0.energyChange,
+                            maxTruncationError: $0.maxTruncationError, maxBondDimension: $0.maxBondDimension,
+                            seconds: $0.seconds, matrixVectorProducts: $0.matrixVectorProducts, updates: $0.updates,
+                            unconvergedEigensolves: $0.unconvergedEigensolves, noise: $0.parameters.noise)
+            }
+            let report = Report(model: name, sites: L,
+                                parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,
+                                                       field: field ?? kind.defaultField),
+                                algorithm: algorithm.rawValue, energy: result.energy,
+                                energyPerSite: result.energy / Double(L), converged: result.converged,
+                                maxBondDimension: result.state.maxBondDimension,
+                                maxTruncationError: result.maxTruncationError, cutoff: cutoff,
+                                mpoBondDimension: mpo.maxBondDimension, sweeps: sweepsOut,
+                                entanglementEntropy: result.entanglementEntropies, seconds: secondsSince(start))
+            if let plot { try writePlot(plot, report) }
+            if json { try Output.printJSON(report) } else { printHuman(report) }
+        }
+    }
+
+    func writePlot(_ path: String, _ r: Report) throws {
+        let changes = r.sweeps.compactMap { s in s.energyChange.map { (Double(s.sweep), Swift.abs($0)) } }
+        let panels = [
+            SVGPlot.Panel(title: "Energy convergence", xLabel: "sweep", yLabel: "|ΔE| / truncation", logX: false, series: [
+                .init(label: "|E_n − E_{n−1}|", x: changes.map(\.0), y: changes.map(\.1), color: "#1f77b4"),
+                .init(label: "max truncation error", x: r.sweeps.map { Double($0.sweep) },
+                      y: r.sweeps.map(\.maxTruncationError), color: "#d62728"),
+            ]),
+            SVGPlot.Panel(title: "Entanglement entropy per bond", xLabel: "bond", yLabel: "S", logX: false, series: [
+                .init(label: "S(k)", x: r.entanglementEntropy.indices.map { Double($0 + 1) }, y: r.entanglementEntropy,
+                      color: "#2ca02c"),
+            ]),
+        ]
+        try SVGPlot(panels: panels).write(to: path)
+    }
+
+    func printHuman(_ r: Report) {
+        print("\(r.model), L = \(r.sites), \(r.algorithm) DMRG, χ ≤ \(maxBondDimension), cutoff \(fmt(r.cutoff, 2)), MPO bond dimension \(r.mpoBondDimension)")
+        for s in r.sweeps {
+            print(String(format: "  sweep %2d  E = %.12f  ΔE = %9.2e  χ = %4d  trunc = %8.2e  matvecs %6d  %.2f s",
+                         s.sweep, s.energy, s.energyChange ?? .nan, s.maxBondDimension, s.maxTruncationError,
+                         s.matrixVectorProducts, s.seconds)
+                  + (s.unconvergedEigensolves > 0 ? "  (\(s.unconvergedEigensolves) eigensolves unconverged)" : ""))
+        }
+        print(String(format: "  energy %.12f  (%.12f per site)%@", r.energy, r.energyPerSite,
+                     r.converged ? "" : "  — not converged within --sweeps"))
+        let mid = r.entanglementEntropy.isEmpty ? 0 : r.entanglementEntropy[r.entanglementEntropy.count / 2]
+        print(String(format: "  max bond dimension %d, max truncation error %.2e, central entanglement entropy %.6f, %.2f s",
+                     r.maxBondDimension, r.maxTruncationError, mid, r.seconds))
+    }
+}
