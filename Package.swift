@@ -71,6 +71,11 @@ let package = Package(
             dependencies: ["QuantumLowRank", "LowRankKernels"],
             path: "Examples/IntegralCompression"
         ),
+        .executableTarget(
+            name: "TensorTrainCompression",
+            dependencies: ["QuantumLowRank", "LowRankKernels"],
+            path: "Examples/TensorTrainCompression"
+        ),
 
         // MARK: Tests
         .testTarget(

@@ -83,6 +83,102 @@ import Testing
         #expect(Swift.abs((e["rhf"] as? Double ?? 0) - (-74.96302313846)) < 1e-8)
     }
 
+    // MARK: tt-compress
+
+    /// Σ_k r_{k−1} n_k r_k, the storage of TT cores with these ranks (Oseledets 2011, §2).
+    func ttStorage(_ ranks: [Int], _ shape: [Int]) -> Int {
+        shape.indices.reduce(0) { $0 + ranks[$1] * shape[$1] * ranks[$1 + 1] }
+    }
+
+    @Test func ttCompressKeysAndExactRanksOfSineOfSum() throws {
+        // sin(x₁ + … + x_d) = Im Π_k e^{i x_k}: every unfolding is sin(a)cos(b) + cos(a)sin(b), exactly rank 2.
+        let shape = [6, 5, 4, 3]
+        let file = try NPYFixture.write("sine.npy", shape: shape) { i in
+            sin(zip(i, shape).reduce(0.0) { $0 + Double($1.0) / Double($1.1) })
+        }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let d = try json(["tt-compress", file, "--tolerance", "1e-10", "--json"])
+        for k in ["file", "shape", "tolerance", "tt_ranks", "storage", "dense_storage", "compression_ratio",
+                  "relative_error", "seconds"] { #expect(d[k] != nil, "\(k)") }
+        #expect(d["file"] as? String == file)
+        #expect(d["shape"] as? [Int] == shape)
+        #expect(d["tolerance"] as? Double == 1e-10)
+        let ranks = [1, 2, 2, 2, 1]
+        #expect(d["tt_ranks"] as? [Int] == ranks)
+        #expect(d["storage"] as? Int == ttStorage(ranks, shape))            // 12 + 20 + 16 + 6 = 54
+        #expect(d["dense_storage"] as? Int == 6 * 5 * 4 * 3)
+        #expect(Swift.abs((d["compression_ratio"] as? Double ?? 0) - 54.0 / 360.0) < 1e-15)
+        #expect((d["relative_error"] as? Double ?? 1) <= 1e-10)
+    }
+
+    @Test func ttCompressRanksFollowTheFileAxisOrder() throws {
+        // sin(x₁ + x₂)·e^{x₃}·(1 + x₄): rank 2 across bond 1 only, so TT ranks [1, 2, 1, 1, 1];
+        // reading the C-order axes reversed would give [1, 1, 1, 2, 1].
+        let shape = [5, 4, 3, 6]
+        let file = try NPYFixture.write("axes.npy", shape: shape) { i in
+            let x = zip(i, shape).map { Double($0) / Double($1) }
+            return sin(x[0] + x[1]) * exp(x[2]) * (1 + x[3])
+        }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let d = try json(["tt-compress", file, "--tolerance", "1e-10", "--json"])
+        #expect(d["tt_ranks"] as? [Int] == [1, 2, 1, 1, 1])
+        // A vector (d = 1) is its own single core: ranks [1, 1], no truncation, no error.
+        let v = try NPYFixture.write("vector.npy", shape: [7]) { i in Double(i[0]) - 2.5 }
+        defer { try? FileManager.default.removeItem(atPath: v) }
+        let e = try json(["tt-compress", v, "--tolerance", "0.5", "--json"])
+        #expect(e["tt_ranks"] as? [Int] == [1, 1])
+        #expect(e["storage"] as? Int == 7 && e["dense_storage"] as? Int == 7)
+        #expect(e["relative_error"] as? Double == 0)
+    }
+
+    @Test func ttCompressMeetsTheTolerance() throws {
+        // 1/(1 + x₁ + … + x₅) has no exact low TT rank; TT-SVD guarantees ‖A − TT‖_F ≤ ε‖A‖_F (Oseledets 2011,
+        // Thm. 2.2) and r_k ≤ min(Π_{j≤k} n_j, Π_{j>k} n_j), the unfolding's size.
+        let shape = [6, 6, 6, 6, 6]
+        let file = try NPYFixture.write("inverse.npy", shape: shape) { i in
+            1 / (1 + zip(i, shape).reduce(0.0) { $0 + Double($1.0) / Double($1.1 - 1) })
+        }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        for eps in [1e-2, 1e-4, 1e-8] {
+            let d = try json(["tt-compress", file, "--tolerance", "\(eps)", "--json"])
+            #expect((d["relative_error"] as? Double ?? 1) <= eps, "ε = \(eps)")
+            let ranks = try #require(d["tt_ranks"] as? [Int])
+            #expect(ranks.count == 6 && ranks.first == 1 && ranks.last == 1)
+            for k in 1..<5 {
+                let bound = Swift.min(shape.prefix(k).reduce(1, *), shape.dropFirst(k).reduce(1, *))
+                #expect(ranks[k] >= 1 && ranks[k] <= bound)
+            }
+            #expect(d["storage"] as? Int == ttStorage(ranks, shape))
+        }
+    }
+
+    @Test func ttCompressRejectsBadInput() throws {
+        func expectFailure(_ name: String, _ bytes: [UInt8]) throws {
+            let file = try NPYFixture.writeBytes(name, bytes)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let r = try run(["tt-compress", file, "--tolerance", "1e-6", "--json"])
+            #expect(r.status == 1, "\(name): \(r.stderr)")
+            #expect(r.stderr.contains(file), "\(name): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        let good = NPYFixture.header(descr: "<f8", shape: [4, 3]) + NPYFixture.float64((0..<12).map(Double.init))
+        try expectFailure("magic.npy", Array("NOTNUMPY".utf8) + good.dropFirst(8))
+        try expectFailure("truncated.npy", Array(good.dropLast(8)))                       // 11 of 12 values
+        try expectFailure("float32.npy", NPYFixture.header(descr: "<f4", shape: [4, 3]) + [UInt8](repeating: 0, count: 48))
+        try expectFailure("scalar.npy", NPYFixture.header(descr: "<f8", shape: []) + NPYFixture.float64([1]))
+        let missing = NPYFixture.path("missing.npy")
+        let m = try run(["tt-compress", missing, "--tolerance", "1e-6"])
+        #expect(m.status == 1 && m.stderr.contains(missing))
+        // Argument errors: exit 64 naming the option.
+        for bad in ["--tolerance=-1", "--tolerance=nan", "--tolerance=inf"] {
+            let file = try NPYFixture.writeBytes("ok.npy", good)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let r = try run(["tt-compress", file, bad])
+            #expect(r.status == 64, "\(bad): \(r.stderr)")
+            #expect(r.stderr.contains("--tolerance"), "\(bad): \(r.stderr)")
+        }
+    }
+
     @Test func badInputExitsNonZeroWithMessage() throws {
         let r = try run(["compress", "Data/does-not-exist.mtx"])
         #expect(r.status != 0)
