@@ -40,6 +40,7 @@ struct DMRGCommand: ParsableCommand {
         let sweep: Int, energy: Double, energyChange: Double?, maxTruncationError: Double, maxBondDimension: Int
         let seconds: Double, matrixVectorProducts: Int, updates: Int, unconvergedEigensolves: Int
         let noise: Double
+        let gemmGflops: Double
     }
     struct Parameters: Encodable { let coupling: Double, anisotropy: Double?, field: Double }
     struct Report: Encodable {
@@ -89,7 +90,8 @@ struct DMRGCommand: ParsableCommand {
                 SweepReport(sweep: $0.sweep, energy: $0.energy, energyChange: $0.energyChange.isNaN ? nil : $0.energyChange,
                             maxTruncationError: $0.maxTruncationError, maxBondDimension: $0.maxBondDimension,
                             seconds: $0.seconds, matrixVectorProducts: $0.matrixVectorProducts, updates: $0.updates,
-                            unconvergedEigensolves: $0.unconvergedEigensolves, noise: $0.parameters.noise)
+                            unconvergedEigensolves: $0.unconvergedEigensolves, noise: $0.parameters.noise,
+                            gemmGflops: $0.gemmFlops / 1e9)
             }
             let report = Report(model: name, sites: L,
                                 parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,
@@ -124,9 +126,9 @@ struct DMRGCommand: ParsableCommand {
     func printHuman(_ r: Report) {
         print("\(r.model), L = \(r.sites), \(r.algorithm) DMRG, χ ≤ \(maxBondDimension), cutoff \(fmt(r.cutoff, 2)), MPO bond dimension \(r.mpoBondDimension)")
         for s in r.sweeps {
-            print(String(format: "  sweep %2d  E = %.12f  ΔE = %9.2e  χ = %4d  trunc = %8.2e  matvecs %6d  %.2f s",
+            print(String(format: "  sweep %2d  E = %.12f  ΔE = %9.2e  χ = %4d  trunc = %8.2e  matvecs %6d  %.2f s  %.1f GF/s",
                          s.sweep, s.energy, s.energyChange ?? .nan, s.maxBondDimension, s.maxTruncationError,
-                         s.matrixVectorProducts, s.seconds)
+                         s.matrixVectorProducts, s.seconds, s.seconds > 0 ? s.gemmGflops / s.seconds : 0)
                   + (s.unconvergedEigensolves > 0 ? "  (\(s.unconvergedEigensolves) eigensolves unconverged)" : ""))
         }
         print(String(format: "  energy %.12f  (%.12f per site)%@", r.energy, r.energyPerSite,

@@ -187,4 +187,35 @@ import Testing
         let l = try run(["lyap", "Data/control/rail_1357", "--method", "adi", "--max-steps", "5", "--json"])
         #expect(l.status == 2)
     }
+
+    /// `dmrg` JSON contract (issue 5) and the free-fermion TFIM energy (Data/tn/references.json, L = 16:
+    /// E₀ = 1 − csc(π/66) = −20.01638790048514).
+    @Test func dmrgKeysAndIsingEnergy() throws {
+        let d = try json(["dmrg", "--model", "tfim", "--sites", "16", "--max-bond-dimension", "32", "--cutoff", "1e-14", "--json"])
+        for k in ["model", "sites", "energy", "energy_per_site", "max_bond_dimension", "max_truncation_error", "sweeps",
+                  "entanglement_entropy", "seconds"] { #expect(d[k] != nil, "\(k)") }
+        #expect(d["model"] as? String == "tfim" && d["sites"] as? Int == 16)
+        let e = try #require(d["energy"] as? Double)
+        #expect(abs(e - -20.01638790048514) < 1e-9)
+        #expect(abs((d["energy_per_site"] as? Double ?? 0) - e / 16) < 1e-15)
+        #expect((d["entanglement_entropy"] as? [Double])?.count == 15)
+        let sweeps = try #require(d["sweeps"] as? [[String: Any]])
+        #expect(!sweeps.isEmpty)
+        for s in sweeps {
+            for k in ["energy", "max_truncation_error", "max_bond_dimension", "seconds"] { #expect(s[k] != nil, "\(k)") }
+        }
+    }
+
+    @Test func dmrgRejectsBadArguments() throws {
+        for (args, needle) in [(["--model", "potts", "--sites", "8"], "--model"),
+                               (["--model", "heisenberg", "--sites", "1"], "--sites"),
+                               (["--model", "heisenberg", "--sites", "8", "--max-bond-dimension", "0"], "--max-bond-dimension"),
+                               (["--model", "xxz", "--sites", "8", "--cutoff=-1"], "--cutoff"),
+                               (["--sites", "8"], "--model")] {
+            let r = try run(["dmrg"] + args)
+            #expect(r.status == 64, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(needle), "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+    }
 }

@@ -164,6 +164,11 @@ public enum DMRG {
         public var unconvergedEigensolves: Int
         /// Largest final Lanczos residual of the sweep.
         public var maxEigensolverResidual: Double
+        /// Floating-point operations of the sweep's GEMM-shaped work, counted from the actual bond
+        /// dimensions: effective-Hamiltonian products, two-site tensors, density matrices, projections and
+        /// environment updates (two-site updates; 0 for one-site). Divided by ``seconds`` it gives the
+        /// sustained rate to compare with one-thread DGEMM.
+        public var gemmFlops: Double
     }
 
     /// The ground-state search's outcome.

@@ -34,7 +34,7 @@ final class SweepEngine {
         var rec = DMRG.SweepRecord(sweep: 0, parameters: p, energy: .nan, energyChange: .nan,
                                    maxTruncationError: 0, maxBondDimension: 1, seconds: 0,
                                    matrixVectorProducts: 0, updates: 0, unconvergedEigensolves: 0,
-                                   maxEigensolverResidual: 0)
+                                   maxEigensolverResidual: 0, gemmFlops: 0)
         func note(_ u: Update) {
             rec.energy = u.energy
             rec.maxTruncationError = Swift.max(rec.maxTruncationError, u.truncationError)
@@ -42,6 +42,7 @@ final class SweepEngine {
             rec.updates += 1
             if !u.converged { rec.unconvergedEigensolves += 1 }
             rec.maxEigensolverResidual = Swift.max(rec.maxEigensolverResidual, u.residual)
+            rec.gemmFlops += u.gemmFlops
         }
         switch algorithm {
         case .twoSite:
@@ -61,6 +62,21 @@ final class SweepEngine {
         var products: Int
         var residual: Double
         var converged: Bool
+        /// Floating-point operations of the update's GEMM-shaped work (products, θ, environment).
+        var gemmFlops: Double = 0
+    }
+
+    /// GEMM flops of one H_eff product on [Dl, dp, Dr] with MPO bonds (wl, wr), merged block W of size
+    /// (wl·dp) × (dp·wr): 2 wl dp Dl² Dr + 2 wl wr dp² Dl Dr + 2 wr dp Dl Dr².
+    static func productFlops(dl: Int, dr: Int, dp: Int, wl: Int, wr: Int) -> Double {
+        let (a, b, p, x, y) = (Double(dl), Double(dr), Double(dp), Double(wl), Double(wr))
+        return 2 * x * p * a * a * b + 2 * x * y * p * p * a * b + 2 * y * p * a * b * b
+    }
+
+    /// GEMM flops of extending an environment through a [Dl, d, Dr] tensor with MPO bonds (wl, wr).
+    static func environmentFlops(dl: Int, d: Int, dr: Int, wl: Int, wr: Int) -> Double {
+        let (a, b, p, x, y) = (Double(dl), Double(dr), Double(d), Double(wl), Double(wr))
+        return 2 * x * p * a * a * b + 2 * x * y * p * p * a * b + 2 * y * p * a * b * b
     }
 
     /// Lanczos on H_eff starting from `x`.
@@ -93,8 +109,15 @@ final class SweepEngine {
         } else {
             rightEnv[i + 1] = Environment.extendRight(rightEnv[i + 2]!, site: tensors[i + 1], mpo: mpo[i + 1])
         }
+        let k2 = Double(k)
+        var flops = Double(r.matrixVectorProducts) * Self.productFlops(dl: dl, dr: dr, dp: d1 * d2, wl: h.wl, wr: h.wr)
+        flops += 2 * Double(dl * d1 * d2 * dr * a.shape[2])                                   // θ = A_i A_{i+1}
+        flops += 2 * Double(rightward ? dl * d1 * dl * d1 : d2 * dr * d2 * dr) * Double(rightward ? d2 * dr : dl * d1)  // ρ
+        flops += 2 * k2 * Double(dl * d1 * d2 * dr)                                           // projection
+        flops += rightward ? Self.environmentFlops(dl: dl, d: d1, dr: k, wl: mpo[i].shape[0], wr: mpo[i].shape[1])
+                           : Self.environmentFlops(dl: k, d: d2, dr: dr, wl: mpo[i + 1].shape[0], wr: mpo[i + 1].shape[1])
         return Update(energy: r.eigenvalue, truncationError: split.truncationError, products: r.matrixVectorProducts,
-                      residual: r.residualNorm, converged: r.converged)
+                      residual: r.residualNorm, converged: r.converged, gemmFlops: flops)
     }
 
     /// θ = left · right with the centre on `right` (rightward) or on `left`.
