@@ -165,15 +165,20 @@ extension Matrix {
 
 /// Helpers on plain arrays used as vectors.
 public enum Vector {
-    /// Euclidean norm (Σ|xᵢ|²)^½ with scaling (as LAPACK `dnrm2`) so it neither overflows nor underflows.
+    /// Euclidean norm (Σ|xᵢ|²)^½. A plain sum of squares when it stays in range, otherwise the scaled
+    /// accumulation of LAPACK `dnrm2`, so it neither overflows nor underflows. NaN when an entry is NaN.
+    @inlinable
     public static func norm<S: LinearAlgebraScalar, C: Collection>(_ x: C) -> Double where C.Element == S {
+        var plain = 0.0
+        for v in x { plain += v.modulusSquared }
+        if plain == 0 || (plain > 1e-290 && plain < 1e290) || plain.isNaN { return plain.squareRoot() }
         var scale = 0.0, ssq = 1.0
-        for v in x {
-            for part in [v.realPart, v.imaginaryPart] where part != 0 {
-                let a = Swift.abs(part)
-                if scale < a { ssq = 1 + ssq * (scale / a) * (scale / a); scale = a } else { ssq += (a / scale) * (a / scale) }
-            }
+        @inline(__always) func add(_ part: Double) {
+            guard part != 0 else { return }
+            let a = Swift.abs(part)
+            if scale < a { ssq = 1 + ssq * (scale / a) * (scale / a); scale = a } else { ssq += (a / scale) * (a / scale) }
         }
+        for v in x { add(v.realPart); add(v.imaginaryPart) }
         return scale * ssq.squareRoot()
     }
 

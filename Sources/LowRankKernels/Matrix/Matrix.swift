@@ -188,7 +188,13 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// `true` when every element is finite.
-    public var isFinite: Bool { elements.allSatisfy { $0.isFiniteValue } }
+    @inlinable
+    public var isFinite: Bool {
+        elements.withUnsafeBufferPointer { p in
+            for v in p where !v.isFiniteValue { return false }
+            return true
+        }
+    }
 
     /// Throws ``LinearAlgebraError/nonFinite(argument:)`` when an element is NaN or ±Inf.
     public func requireFinite(_ argument: String) throws {
