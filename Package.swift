@@ -76,6 +76,11 @@ let package = Package(
             dependencies: ["QuantumLowRank", "LowRankKernels"],
             path: "Examples/TensorTrainCompression"
         ),
+        .executableTarget(
+            name: "SpinChainGroundStates",
+            dependencies: ["QuantumLowRank", "LowRankKernels"],
+            path: "Examples/SpinChainGroundStates"
+        ),
 
         // MARK: Tests
         .testTarget(

@@ -18,6 +18,7 @@ struct DMRGCommand: ParsableCommand {
             """)
 
     enum AlgorithmName: String, ExpressibleByArgument, CaseIterable { case twoSite = "two-site", singleSite = "single-site" }
+    enum Conserve: String, ExpressibleByArgument, CaseIterable { case none, sz }
 
     @Option(help: "Model: \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String?
     @Option(help: "Number of sites L (≥ 2).") var sites: Int?
@@ -33,6 +34,8 @@ struct DMRGCommand: ParsableCommand {
     @Option(help: "Update scheme: two-site or single-site (with subspace expansion).") var algorithm: AlgorithmName = .twoSite
     @Flag(name: .customLong("no-ramp"), help: "Start at χ directly instead of ramping 32 → 64 → 128.") var noRamp = false
     @Option(help: "Seed of the random initial state.") var seed: UInt64 = 1
+    @Option(help: "Conserved quantity: none (dense tensors) or sz (U(1) total Sᶻ, block-sparse; starts from the Néel state, Sᶻ = 0 for even L).")
+    var conserve: Conserve = .none
     @Option(help: "Write an SVG: energy change per sweep and the entanglement profile.") var plot: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -44,7 +47,7 @@ struct DMRGCommand: ParsableCommand {
     }
     struct Parameters: Encodable { let coupling: Double, anisotropy: Double?, field: Double }
     struct Report: Encodable {
-        let model: String, sites: Int, parameters: Parameters, algorithm: String
+        let model: String, sites: Int, parameters: Parameters, algorithm: String, conserve: String
         let energy: Double, energyPerSite: Double, converged: Bool
         let maxBondDimension: Int, maxTruncationError: Double, cutoff: Double, mpoBondDimension: Int
         let sweeps: [SweepReport]
@@ -78,6 +81,7 @@ struct DMRGCommand: ParsableCommand {
                                        energyTolerance: energyTolerance,
                                        algorithm: algorithm == .twoSite ? .twoSite : .singleSite, seed: seed)
             if noRamp { options.bondDimensionRamp = [] }
+            options.conserveQuantumNumbers = conserve == .sz
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)
             let result = try DMRG.groundState(of: mpo, options: options) { rec in
@@ -96,7 +100,7 @@ struct DMRGCommand: ParsableCommand {
             let report = Report(model: name, sites: L,
                                 parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,
                                                        field: field ?? kind.defaultField),
-                                algorithm: algorithm.rawValue, energy: result.energy,
+                                algorithm: algorithm.rawValue, conserve: conserve.rawValue, energy: result.energy,
                                 energyPerSite: result.energy / Double(L), converged: result.converged,
                                 maxBondDimension: result.state.maxBondDimension,
                                 maxTruncationError: result.maxTruncationError, cutoff: cutoff,

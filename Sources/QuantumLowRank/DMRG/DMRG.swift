@@ -25,27 +25,56 @@ extension DMRG {
         guard L >= 2 else { throw OperatorError.tooFewSites(sites: L, minimum: 2) }
         try hamiltonian.requireHermitian()
         let dims = hamiltonian.physicalDimensions
-        var psi: MPS<Double>
-        if let s = initialState {
-            guard s.physicalDimensions == dims else { throw DMRGError.stateMismatch(mpo: dims, state: s.physicalDimensions) }
-            psi = s
-        } else {
-            guard Set(dims).count == 1 else {
-                throw DMRGError.invalidOption(argument: "initialState",
-                                              reason: "sites of different dimension need an explicit initial state")
+        let engine: SweepRunner
+        if options.conserveQuantumNumbers {
+            guard options.algorithm == .twoSite else {
+                throw DMRGError.invalidOption(argument: "algorithm", reason: "quantum-number conservation needs two-site updates")
             }
-            psi = try MPS.random(sites: L, physicalDimension: dims[0],
-                                 bondDimension: Swift.min(options.initialBondDimension,
-                                                          options.parameters(forSweep: 0).maxBondDimension),
-                                 seed: options.seed)
+            guard initialState == nil else {
+                throw DMRGError.invalidOption(argument: "initialState",
+                                              reason: "symmetric runs start from `initialConfiguration` (a product state fixing the sector)")
+            }
+            guard let q = hamiltonian.siteQuantumNumbers else {
+                throw DMRGError.invalidOption(argument: "conserveQuantumNumbers",
+                                              reason: "the MPO carries no site quantum numbers (build it from an OpSum)")
+            }
+            let config = options.initialConfiguration ?? (0..<L).map { $0 % 2 == 0 ? 0 : dims[$0] - 1 }
+            guard config.count == L, zip(config, dims).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
+                throw DMRGError.invalidOption(argument: "initialConfiguration",
+                                              reason: "needs one local basis index per site (\(L)), each below its dimension")
+            }
+            engine = BlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q,
+                                      channelCharges: try hamiltonian.channelCharges(q), configuration: config,
+                                      maxKrylovDimension: options.maxKrylovDimension)
+        } else {
+            var psi: MPS<Double>
+            if let s = initialState {
+                guard s.physicalDimensions == dims else { throw DMRGError.stateMismatch(mpo: dims, state: s.physicalDimensions) }
+                psi = s
+            } else if let config = options.initialConfiguration {
+                guard config.count == L, zip(config, dims).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
+                    throw DMRGError.invalidOption(argument: "initialConfiguration",
+                                                  reason: "needs one local basis index per site (\(L)), each below its dimension")
+                }
+                psi = try MPS.product(zip(config, dims).map { c, d in (0..<d).map { $0 == c ? 1.0 : 0.0 } })
+            } else {
+                guard Set(dims).count == 1 else {
+                    throw DMRGError.invalidOption(argument: "initialState",
+                                                  reason: "sites of different dimension need an explicit initial state")
+                }
+                psi = try MPS.random(sites: L, physicalDimension: dims[0],
+                                     bondDimension: Swift.min(options.initialBondDimension,
+                                                              options.parameters(forSweep: 0).maxBondDimension),
+                                     seed: options.seed)
+            }
+            try psi.orthogonalize(center: 0)
+            try psi.normalize()
+            engine = SweepEngine(mpo: hamiltonian.tensors, sites: psi.tensors,
+                                 maxKrylovDimension: options.maxKrylovDimension, algorithm: options.algorithm)
         }
-        try psi.orthogonalize(center: 0)
-        try psi.normalize()
 
         let clock = ContinuousClock()
         let start = clock.now
-        let engine = SweepEngine(mpo: hamiltonian.tensors, sites: psi.tensors,
-                                 maxKrylovDimension: options.maxKrylovDimension)
         var records: [SweepRecord] = []
         var converged = false
         var previous = Double.nan
@@ -59,7 +88,7 @@ extension DMRG {
                 p.eigensolverTolerance = Swift.max(p.eigensolverTolerance, Swift.min(1e-4, loose))
             }
             let t0 = clock.now
-            var stats = try engine.sweep(p, algorithm: options.algorithm)
+            var stats = try engine.sweep(p)
             stats.sweep = n + 1
             stats.energyChange = stats.energy - previous
             stats.seconds = (clock.now - t0).seconds
@@ -82,12 +111,24 @@ extension DMRG {
         let entropies = engine.spectra.dropFirst().dropLast().map { s -> Double in
             var e = 0.0
             for x in s where x > 0 { let p = x * x; e -= p * Double.log(p) }
-            return e
+            return Swift.max(e, 0)
         }
         return Result(energy: records.last!.energy, state: state, sweeps: records, converged: converged,
                       entanglementEntropies: Array(entropies), seconds: (clock.now - start).seconds)
     }
 }
+
+/// A DMRG sweep driver: the dense ``SweepEngine`` or the charge-conserving ``BlockSweepEngine``.
+protocol SweepRunner: AnyObject {
+    /// One full sweep with the given parameters.
+    func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord
+    /// The current site tensors.
+    var tensors: [Tensor<Double>] { get }
+    /// The latest Schmidt values per bond 0 … L.
+    var spectra: [[Double]] { get }
+}
+
+extension BlockSweepEngine: SweepRunner {}
 
 extension Duration {
     /// The duration in seconds as a `Double`.

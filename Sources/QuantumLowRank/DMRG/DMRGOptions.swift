@@ -65,6 +65,13 @@ public enum DMRG {
         public var initialBondDimension: Int
         /// Seed of the random initial state (default 1).
         public var seed: UInt64
+        /// Conserve the MPO's quantum numbers (U(1) or U(1)×U(1), e.g. total Sᶻ): tensors become block-sparse
+        /// in charge sectors and the run stays in the sector of ``initialConfiguration`` (default false).
+        public var conserveQuantumNumbers: Bool
+        /// A product initial state given as one local basis index per site (e.g. Néel: 0, 1, 0, 1, …). For
+        /// symmetric runs it fixes the sector (default: alternating first and last basis state, Sᶻ = 0 for
+        /// even spin chains); for dense runs it replaces the random start.
+        public var initialConfiguration: [Int]?
         /// An explicit per-sweep schedule; when set it replaces the ramp, noise and tolerance rules (the last
         /// entry repeats until ``maxSweeps``).
         public var schedule: [SweepParameters]?
@@ -74,7 +81,10 @@ public enum DMRG {
                     maxSweeps: Int = 10, energyTolerance: Double = 1e-10, noise: Double = 1e-5,
                     eigensolverTolerance: Double = 1e-7, maxKrylovDimension: Int = 20,
                     algorithm: Algorithm = .twoSite, initialBondDimension: Int = 16, seed: UInt64 = 1,
+                    conserveQuantumNumbers: Bool = false, initialConfiguration: [Int]? = nil,
                     schedule: [SweepParameters]? = nil) {
+            self.conserveQuantumNumbers = conserveQuantumNumbers
+            self.initialConfiguration = initialConfiguration
             self.maxBondDimension = maxBondDimension
             self.bondDimensionRamp = bondDimensionRamp
             self.cutoff = cutoff

@@ -3,7 +3,7 @@ import LowRankKernels
 /// The mutable state of a DMRG run: site tensors with the orthogonality centre, the MPO and the cached
 /// left/right environment blocks. `leftEnv[k]` contracts sites 0 ..< k, `rightEnv[k]` sites k ..< L, both
 /// for the current tensors on that side of the centre.
-final class SweepEngine {
+final class SweepEngine: SweepRunner {
     private(set) var tensors: [Tensor<Double>]
     let mpo: [Tensor<Double>]
     let L: Int
@@ -12,9 +12,11 @@ final class SweepEngine {
     /// Schmidt values per bond 0 … L from the latest update at that bond (bonds 0 and L: [1]).
     private(set) var spectra: [[Double]]
     let maxKrylovDimension: Int
+    let algorithm: DMRG.Algorithm
 
     /// Starts from tensors in mixed-canonical form with centre 0 and builds all right environments.
-    init(mpo: [Tensor<Double>], sites: [Tensor<Double>], maxKrylovDimension: Int) {
+    init(mpo: [Tensor<Double>], sites: [Tensor<Double>], maxKrylovDimension: Int, algorithm: DMRG.Algorithm) {
+        self.algorithm = algorithm
         self.mpo = mpo
         self.tensors = sites
         self.L = sites.count
@@ -30,7 +32,7 @@ final class SweepEngine {
     }
 
     /// One full sweep (→ then ←); the returned record has sweep, energyChange and seconds unset.
-    func sweep(_ p: DMRG.SweepParameters, algorithm: DMRG.Algorithm) throws -> DMRG.SweepRecord {
+    func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord {
         var rec = DMRG.SweepRecord(sweep: 0, parameters: p, energy: .nan, energyChange: .nan,
                                    maxTruncationError: 0, maxBondDimension: 1, seconds: 0,
                                    matrixVectorProducts: 0, updates: 0, unconvergedEigensolves: 0,

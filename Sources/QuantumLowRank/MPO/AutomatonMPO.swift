@@ -91,5 +91,6 @@ extension MPO {
             ws.append(Tensor(uncheckedShape: [wl, wr, d, d], elements: e))
         }
         self.init(unchecked: ws)
+        siteQuantumNumbers = Array(repeating: opSum.siteType.quantumNumbers, count: L)
     }
 }

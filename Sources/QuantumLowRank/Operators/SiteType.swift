@@ -16,6 +16,8 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
     public let dimension: Int
     /// Named local operators.
     let operators: [String: Matrix<Double>]
+    /// The conserved quantum number of each basis state (2Sᶻ for spins), used by symmetric DMRG.
+    public let quantumNumbers: [QuantumNumber]
 
     /// The operator names this site knows, sorted.
     public var operatorNames: [String] { operators.keys.sorted() }
@@ -62,7 +64,8 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
             ops["Nup"] = up
             ops["Ndn"] = dn
         }
-        return SiteType(name: name, dimension: d, operators: ops)
+        let qn = (0..<d).map { QuantumNumber(twiceS - 2 * $0) }     // 2m = 2S − 2i
+        return SiteType(name: name, dimension: d, operators: ops, quantumNumbers: qn)
     }
 }
 
@@ -84,6 +87,8 @@ public enum OperatorError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownModel(String)
     /// A malformed MPO tensor list.
     case invalidMPO(reason: String)
+    /// The MPO does not conserve the site type's quantum numbers (needed for symmetric DMRG).
+    case chargeNotConserved(site: Int)
 
     /// A one-line human-readable message.
     public var description: String {
@@ -102,6 +107,8 @@ public enum OperatorError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownModel(name):
             return "unknown model '\(name)' (known: heisenberg, xxz, tfim, spin1-heisenberg)"
         case let .invalidMPO(reason): return "invalid MPO: \(reason)"
+        case let .chargeNotConserved(site):
+            return "the operator does not conserve the quantum numbers (first violation at site \(site)); use --conserve none"
         }
     }
 }

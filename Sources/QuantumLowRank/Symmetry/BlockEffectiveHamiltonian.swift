@@ -1,0 +1,112 @@
+import LowRankKernels
+
+/// The two-site effective Hamiltonian on charge-conserving tensors θ[l, s₁, s₂, r] (dense storage, nonzero
+/// only when q_l + q(s₁) + q(s₂) = q_r), applied by the three steps of ``EffectiveHamiltonian`` restricted to
+/// nonzero blocks: GEMMs on the (l′, l) and (r′, r) sector pairs each MPO channel connects, and the merged
+/// two-site MPO applied by block AXPYs over its nonzero entries.
+final class BlockEffectiveHamiltonian {
+    let left: Environment, right: Environment
+    let lb: SectorBasis, rb: SectorBasis
+    /// Charges of the combined physical index s = s₁ + d₁ s₂.
+    let q: [QuantumNumber]
+    let dp: Int, wl: Int, wr: Int
+    let deltaLeft: [QuantumNumber], deltaRight: [QuantumNumber]
+    /// Nonzero entries of W[(a s), (s′ c)].
+    private let entries: [(a: Int, s: Int, sp: Int, c: Int, value: Double)]
+    private var t1: [Double], t2: [Double]
+
+    var dimension: Int { lb.dimension * dp * rb.dimension }
+
+    init(left: Environment, right: Environment, lb: SectorBasis, rb: SectorBasis, w1: Tensor<Double>,
+         w2: Tensor<Double>, q1: [QuantumNumber], q2: [QuantumNumber], deltaLeft: [QuantumNumber],
+         deltaRight: [QuantumNumber]) {
+        self.left = left; self.right = right; self.lb = lb; self.rb = rb
+        self.deltaLeft = deltaLeft; self.deltaRight = deltaRight
+        let d1 = w1.shape[2], d2 = w2.shape[2], wm = w1.shape[1]
+        wl = w1.shape[0]; wr = w2.shape[1]; dp = d1 * d2
+        var qq: [QuantumNumber] = []
+        for s2 in 0..<d2 { for s1 in 0..<d1 { qq.append(q1[s1] + q2[s2]) } }
+        q = qq
+        var dense = [Double](repeating: 0, count: wl * dp * dp * wr)   // [(a s), (s′ c)]
+        let e1 = w1.elements, e2 = w2.elements
+        let rows = wl * dp
+        for s2 in 0..<d2 { for s1 in 0..<d1 { for s2p in 0..<d2 { for s1p in 0..<d1 { for b in 0..<wm {
+            for a in 0..<wl {
+                let x = e1[a + wl * (b + wm * (s1p + d1 * s1))]
+                if x == 0 { continue }
+                for c in 0..<wr {
+                    let y = e2[b + wm * (c + wr * (s2p + d2 * s2))]
+                    if y != 0 { dense[(a + wl * (s1 + d1 * s2)) + rows * (s1p + d1 * (s2p + d2 * c))] += x * y }
+                }
+            }
+        } } } } }
+        var ent: [(Int, Int, Int, Int, Double)] = []
+        for c in 0..<wr { for sp in 0..<dp { for s in 0..<dp { for a in 0..<wl {
+            let v = dense[(a + wl * s) + rows * (sp + dp * c)]
+            if v != 0 { ent.append((a, s, sp, c, v)) }
+        } } } }
+        entries = ent.map { (a: $0.0, s: $0.1, sp: $0.2, c: $0.3, value: $0.4) }
+        let cl = lb.dimension, cr = rb.dimension
+        // Only blocks that are written first are ever read (step 2 zeroes its blocks), so no zero fill.
+        let n1 = cl * wl * dp * cr, n2 = cl * dp * wr * cr
+        t1 = [Double](unsafeUninitializedCapacity: n1) { _, c in c = n1 }
+        t2 = [Double](unsafeUninitializedCapacity: n2) { _, c in c = n2 }
+    }
+
+    /// y ← H_eff x on dense buffers of length ``dimension`` (entries outside the allowed blocks are zero).
+    func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        let cl = lb.dimension, cr = rb.dimension, dp = self.dp, wl = self.wl, wr = self.wr
+        let q = self.q, lb = self.lb, rb = self.rb, dL = deltaLeft, dR = deltaRight
+        for i in 0..<(cl * dp * cr) { y[i] = 0 }
+        left.elements.withUnsafeBufferPointer { le in
+            right.elements.withUnsafeBufferPointer { re in
+                t1.withUnsafeMutableBufferPointer { p1 in
+                    t2.withUnsafeMutableBufferPointer { p2 in
+                        let t1p = p1.baseAddress!, t2p = p2.baseAddress!
+                        // Step 1: T1[l′, a, s, r] = L[l′, a, l] x[l, s, r]; l = r − q(s), l′ = l + Δ(a).
+                        for s in 0..<dp { for (qr, rr) in rb.sectors {
+                            guard let lr = lb.range(qr - q[s]) else { continue }
+                            for a in 0..<wl {
+                                guard let lpr = lb.range(qr - q[s] + dL[a]) else { continue }
+                                BlockKernels.gemm(.none, .none, m: lpr.count, n: rr.count, k: lr.count,
+                                                  le.baseAddress! + lpr.lowerBound + cl * a + cl * wl * lr.lowerBound, cl * wl,
+                                                  x + lr.lowerBound + cl * s + cl * dp * rr.lowerBound, cl * dp, beta: 0,
+                                                  t1p + lpr.lowerBound + cl * a + cl * wl * s + cl * wl * dp * rr.lowerBound,
+                                                  cl * wl * dp)
+                            }
+                        } }
+                        // Step 2: T2[l′, s′, c, r] = Σ W[(a s), (s′ c)] T1[l′, a, s, r]; first zero every block step 3 reads.
+                        for c in 0..<wr { for sp in 0..<dp { for (qr, rr) in rb.sectors {
+                            guard let lpr = lb.range(qr + dR[c] - q[sp]) else { continue }
+                            for r in rr {
+                                let base = t2p + cl * sp + cl * dp * c + cl * dp * wr * r
+                                for l in lpr { base[l] = 0 }
+                            }
+                        } } }
+                        for e in entries { for (qr, rr) in rb.sectors {
+                            guard lb.range(qr - q[e.s]) != nil, let lpr = lb.range(qr - q[e.s] + dL[e.a]) else { continue }
+                            let src = t1p + cl * e.a + cl * wl * e.s, dst = t2p + cl * e.sp + cl * dp * e.c
+                            let v = e.value
+                            for r in rr {
+                                let xr = src + cl * wl * dp * r, yr = dst + cl * dp * wr * r
+                                for l in lpr { yr[l] += v * xr[l] }
+                            }
+                        } }
+                        // Step 3: y[l′, s′, r′] += T2[l′, s′, c, r] R[r′, c, r]ᵀ; l′ = r′ − q(s′), r = r′ − Δ(c).
+                        for sp in 0..<dp { for (qrp, rpr) in rb.sectors {
+                            guard let lpr = lb.range(qrp - q[sp]) else { continue }
+                            for c in 0..<wr {
+                                guard let rr = rb.range(qrp - dR[c]) else { continue }
+                                BlockKernels.gemm(.none, .transpose, m: lpr.count, n: rpr.count, k: rr.count,
+                                                  t2p + lpr.lowerBound + cl * sp + cl * dp * c + cl * dp * wr * rr.lowerBound,
+                                                  cl * dp * wr,
+                                                  re.baseAddress! + rpr.lowerBound + cr * c + cr * wr * rr.lowerBound, cr * wr,
+                                                  beta: 1, y + lpr.lowerBound + cl * sp + cl * dp * rpr.lowerBound, cl * dp)
+                            }
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// An abelian quantum number: a pair of U(1) charges, added component-wise.
+///
+/// Spin chains use (2Sᶻ, 0); electrons use (N, 2Sᶻ) (the product U(1) × U(1) of particle number and spin
+/// projection). Ordered lexicographically so bond bases can be sorted into contiguous sectors.
+public struct QuantumNumber: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The first U(1) charge.
+    public var first: Int
+    /// The second U(1) charge (0 when only one is used).
+    public var second: Int
+
+    /// The charge (first, second).
+    public init(_ first: Int, _ second: Int = 0) {
+        self.first = first
+        self.second = second
+    }
+
+    /// The neutral charge (0, 0).
+    public static let zero = QuantumNumber(0, 0)
+
+    public static func + (a: QuantumNumber, b: QuantumNumber) -> QuantumNumber {
+        QuantumNumber(a.first + b.first, a.second + b.second)
+    }
+
+    public static func - (a: QuantumNumber, b: QuantumNumber) -> QuantumNumber {
+        QuantumNumber(a.first - b.first, a.second - b.second)
+    }
+
+    public static func < (a: QuantumNumber, b: QuantumNumber) -> Bool {
+        a.first != b.first ? a.first < b.first : a.second < b.second
+    }
+
+    public var description: String { second == 0 ? "\(first)" : "(\(first), \(second))" }
+}
+
+/// A basis of a tensor leg sorted by quantum number, so each charge sector is a contiguous index range
+/// (the layout that lets block-sparse contractions run as GEMMs on strided sub-blocks of dense storage).
+struct SectorBasis: Sendable, Equatable {
+    /// The charge of each basis index, non-decreasing.
+    let charges: [QuantumNumber]
+    /// The distinct charges in order, with their index ranges.
+    let sectors: [(charge: QuantumNumber, range: Range<Int>)]
+    private let lookup: [QuantumNumber: Range<Int>]
+
+    /// Groups sorted charges into sectors; the input must be non-decreasing.
+    init(sortedCharges: [QuantumNumber]) {
+        charges = sortedCharges
+        var secs: [(QuantumNumber, Range<Int>)] = []
+        var start = 0
+        for i in 1...sortedCharges.count where i == sortedCharges.count || sortedCharges[i] != sortedCharges[start] {
+            secs.append((sortedCharges[start], start..<i))
+            start = i
+        }
+        sectors = secs.map { (charge: $0.0, range: $0.1) }
+        lookup = Dictionary(uniqueKeysWithValues: secs)
+    }
+
+    /// The one-state basis of charge q (the boundary bonds).
+    init(single q: QuantumNumber) { self.init(sortedCharges: [q]) }
+
+    /// The number of basis states.
+    var dimension: Int { charges.count }
+
+    /// The index range of charge q, nil when the sector is absent.
+    func range(_ q: QuantumNumber) -> Range<Int>? { lookup[q] }
+
+    static func == (a: SectorBasis, b: SectorBasis) -> Bool { a.charges == b.charges }
+}
