@@ -19,8 +19,11 @@ struct DMRGCommand: ParsableCommand {
 
     enum AlgorithmName: String, ExpressibleByArgument, CaseIterable { case twoSite = "two-site", singleSite = "single-site" }
     enum Conserve: String, ExpressibleByArgument, CaseIterable { case none, sz }
+    enum Ordering: String, ExpressibleByArgument, CaseIterable { case given, fiedler }
 
     @Option(help: "Model: \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String?
+    @Option(help: "FCIDUMP file: ab initio DMRG with N and 2Sᶻ conserved, from the RHF determinant.") var fcidump: String?
+    @Option(help: "Orbital order for --fcidump: given (file order) or fiedler.") var ordering: Ordering = .fiedler
     @Option(help: "Number of sites L (≥ 2).") var sites: Int?
     @Option(help: "Coupling J.") var coupling: Double = 1
     @Option(help: "Anisotropy Δ (Heisenberg family).") var anisotropy: Double = 1
@@ -56,12 +59,21 @@ struct DMRGCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if fcidump != nil {
+            guard model == nil, sites == nil else { throw ValidationError("--fcidump excludes --model and --sites") }
+            try validateCommon()
+            return
+        }
         guard let model else { throw ValidationError("--model is required (one of \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")))") }
         guard SpinModel(rawValue: model) != nil else {
             throw ValidationError("unknown --model '\(model)' (one of \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard let sites else { throw ValidationError("--sites is required") }
         guard sites >= 2 else { throw ValidationError("--sites \(sites): need at least 2 sites") }
+        try validateCommon()
+    }
+
+    func validateCommon() throws {
         guard maxBondDimension >= 1 else { throw ValidationError("--max-bond-dimension \(maxBondDimension): must be ≥ 1") }
         guard sweeps >= 1 else { throw ValidationError("--sweeps \(sweeps): must be ≥ 1") }
         guard cutoff >= 0, cutoff.isFinite else { throw ValidationError("--cutoff \(cutoff): must be finite and ≥ 0") }
@@ -72,6 +84,7 @@ struct DMRGCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let fcidump { return try runChemistry(fcidump) }
         try Output.reportingErrors {
             let start = DispatchTime.now()
             guard let name = model, let kind = SpinModel(rawValue: name), let L = sites else { throw ExitCode(64) }

@@ -10,19 +10,27 @@ import LowRankKernels
 /// matrices `X` = 2Sˣ, `Z` = 2Sᶻ and the projectors `Nup`, `Ndn`. S^y and Pauli Y are imaginary and not
 /// offered by the real engine: write S^x S^x + S^y S^y as ½(S⁺S⁻ + S⁻S⁺).
 public struct SiteType: Sendable, Equatable, CustomStringConvertible {
+    // Equality is by name (the built-in site types are unique).
     /// The site's name (`"spin-1/2"`, `"spin-1"`).
     public let name: String
     /// The local dimension d.
     public let dimension: Int
     /// Named local operators.
     let operators: [String: Matrix<Double>]
-    /// The conserved quantum number of each basis state (2Sᶻ for spins), used by symmetric DMRG.
+    /// The conserved quantum number of each basis state (2Sᶻ for spins, (N, 2Sᶻ) for electrons), used by
+    /// symmetric DMRG.
     public let quantumNumbers: [QuantumNumber]
+    /// Names of the fermionic (parity-odd) operators; a Jordan–Wigner string F = (−1)^n is attached to them
+    /// when an ``OpSum`` is compiled. Empty for spins.
+    public var fermionicOperators: Set<String> = []
 
     /// The operator names this site knows, sorted.
     public var operatorNames: [String] { operators.keys.sorted() }
 
     public var description: String { name }
+
+    /// Whether `name` is a fermionic (parity-odd) operator.
+    public func isFermionic(_ name: String) -> Bool { fermionicOperators.contains(name) }
 
     /// The matrix of a named operator; throws ``OperatorError/unknownOperator(name:site:siteType:)``.
     public func matrix(_ name: String, site: Int = -1) throws -> Matrix<Double> {
@@ -38,6 +46,31 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
     public static let spinHalf: SiteType = spin(twiceS: 1, name: "spin-1/2")
     /// Spin 1 (d = 3), basis |+1⟩, |0⟩, |−1⟩.
     public static let spinOne: SiteType = spin(twiceS: 2, name: "spin-1")
+
+    /// A spatial orbital with spin (d = 4): basis |0⟩, |↑⟩, |↓⟩, |↑↓⟩ = c†↑ c†↓|0⟩, quantum numbers (N, 2Sᶻ).
+    ///
+    /// Operators: `Id`, `F` = (−1)^N, `Cdagup`, `Cup`, `Cdagdn`, `Cdn` (fermionic), `Nup`, `Ndn`, `Ntot`,
+    /// `Nupdn`. Jordan–Wigner order: sites left to right, ↑ before ↓ within a site, so c†↓|↑⟩ = −|↑↓⟩; the
+    /// strings to other sites are inserted by ``MPO/init(_:)``.
+    public static let electron: SiteType = {
+        func m(_ entries: [(Int, Int, Double)]) -> Matrix<Double> {
+            var x = Matrix<Double>(rows: 4, columns: 4)
+            for (i, j, v) in entries { x[i, j] = v }
+            return x
+        }
+        let cdagup = m([(1, 0, 1), (3, 2, 1)])
+        let cdagdn = m([(2, 0, 1), (3, 1, -1)])
+        let ops: [String: Matrix<Double>] = [
+            "Id": .identity(4), "F": m([(0, 0, 1), (1, 1, -1), (2, 2, -1), (3, 3, 1)]),
+            "Cdagup": cdagup, "Cup": cdagup.transposed, "Cdagdn": cdagdn, "Cdn": cdagdn.transposed,
+            "Nup": m([(1, 1, 1), (3, 3, 1)]), "Ndn": m([(2, 2, 1), (3, 3, 1)]),
+            "Ntot": m([(1, 1, 1), (2, 2, 1), (3, 3, 2)]), "Nupdn": m([(3, 3, 1)]),
+        ]
+        var site = SiteType(name: "electron", dimension: 4, operators: ops,
+                            quantumNumbers: [QuantumNumber(0, 0), QuantumNumber(1, 1), QuantumNumber(1, -1), QuantumNumber(2, 0)])
+        site.fermionicOperators = ["Cdagup", "Cup", "Cdagdn", "Cdn"]
+        return site
+    }()
 
     /// The spin-S operators for S = twiceS/2: S^z|m⟩ = m|m⟩, S^±|m⟩ = √(S(S+1) − m(m±1)) |m±1⟩.
     static func spin(twiceS: Int, name: String) -> SiteType {
@@ -83,6 +116,8 @@ public enum OperatorError: Error, Equatable, Sendable, CustomStringConvertible {
     case dimensionMismatch(mpo: [Int], state: [Int])
     /// A chain with fewer sites than the model needs.
     case tooFewSites(sites: Int, minimum: Int)
+    /// A term with an odd number of fermionic operators (not a valid Hamiltonian term).
+    case oddFermionParity(term: String)
     /// A model name the built-in catalogue does not know.
     case unknownModel(String)
     /// A malformed MPO tensor list.
@@ -104,6 +139,8 @@ public enum OperatorError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .dimensionMismatch(mpo, state):
             return "physical dimensions differ: MPO \(mpo) vs state \(state)"
         case let .tooFewSites(sites, minimum): return "\(sites) sites: need at least \(minimum)"
+        case let .oddFermionParity(term):
+            return "term '\(term)' has an odd number of fermionic operators"
         case let .unknownModel(name):
             return "unknown model '\(name)' (known: heisenberg, xxz, tfim, spin1-heisenberg)"
         case let .invalidMPO(reason): return "invalid MPO: \(reason)"

@@ -27,24 +27,21 @@ final class BlockEffectiveHamiltonian {
         var qq: [QuantumNumber] = []
         for s2 in 0..<d2 { for s1 in 0..<d1 { qq.append(q1[s1] + q2[s2]) } }
         q = qq
-        var dense = [Double](repeating: 0, count: wl * dp * dp * wr)   // [(a s), (s′ c)]
-        let e1 = w1.elements, e2 = w2.elements
-        let rows = wl * dp
-        for s2 in 0..<d2 { for s1 in 0..<d1 { for s2p in 0..<d2 { for s1p in 0..<d1 { for b in 0..<wm {
-            for a in 0..<wl {
-                let x = e1[a + wl * (b + wm * (s1p + d1 * s1))]
-                if x == 0 { continue }
-                for c in 0..<wr {
-                    let y = e2[b + wm * (c + wr * (s2p + d2 * s2))]
-                    if y != 0 { dense[(a + wl * (s1 + d1 * s2)) + rows * (s1p + d1 * (s2p + d2 * c))] += x * y }
-                }
+        // Merged two-site MPO from the nonzero entries of each site, joined on the middle channel b.
+        let s1e = SparseMPOTensor(w1).entries, s2e = SparseMPOTensor(w2).entries
+        var byMiddle = [[SparseMPOTensor.Entry]](repeating: [], count: wm)
+        for e in s2e { byMiddle[e.a].append(e) }
+        struct Key: Hashable { let a: Int, s: Int, sp: Int, c: Int }
+        var merged: [Key: Double] = [:]
+        for x in s1e {
+            for y in byMiddle[x.b] {
+                let key = Key(a: x.a, s: x.s + d1 * y.s, sp: x.sp + d1 * y.sp, c: y.b)
+                merged[key, default: 0] += x.value * y.value
             }
-        } } } } }
-        var ent: [(Int, Int, Int, Int, Double)] = []
-        for c in 0..<wr { for sp in 0..<dp { for s in 0..<dp { for a in 0..<wl {
-            let v = dense[(a + wl * s) + rows * (sp + dp * c)]
-            if v != 0 { ent.append((a, s, sp, c, v)) }
-        } } } }
+        }
+        let ent = merged.filter { $0.value != 0 }
+            .sorted { ($0.key.c, $0.key.sp, $0.key.s, $0.key.a) < ($1.key.c, $1.key.sp, $1.key.s, $1.key.a) }
+            .map { ($0.key.a, $0.key.s, $0.key.sp, $0.key.c, $0.value) }
         entries = ent.map { (a: $0.0, s: $0.1, sp: $0.2, c: $0.3, value: $0.4) }
         let cl = lb.dimension, cr = rb.dimension
         // Only blocks that are written first are ever read (step 2 zeroes its blocks), so no zero fill.
