@@ -218,4 +218,23 @@ import Testing
             #expect(r.stdout.isEmpty)
         }
     }
+
+    /// `dmrg --fcidump` JSON contract (issue 6) and the LiH/STO-3G FCI energy −7.882403410335496 Eh
+    /// (Data/qchem/references.json); `--conserve sz` on the Heisenberg chain reaches the ED energy of L = 12,
+    /// −5.14209063284053 (Data/tn/references.json).
+    @Test func dmrgChemistryAndConservedSpinKeys() throws {
+        let d = try json(["dmrg", "--fcidump", "Data/qchem/lih_sto3g.FCIDUMP", "--max-bond-dimension", "64",
+                          "--cutoff", "1e-14", "--json"])
+        for k in ["energy", "max_bond_dimension", "max_truncation_error", "sweeps", "entanglement_entropy", "seconds",
+                  "norb", "nelec", "ms2", "e_core", "mpo_bond_dimension"] { #expect(d[k] != nil, "\(k)") }
+        #expect(d["norb"] as? Int == 6 && d["nelec"] as? Int == 4 && d["ms2"] as? Int == 0)
+        #expect(abs((d["energy"] as? Double ?? 0) - -7.882403410335496) < 1e-8)
+        let s = try json(["dmrg", "--model", "heisenberg", "--sites", "12", "--conserve", "sz", "--cutoff", "1e-14", "--json"])
+        #expect(s["conserve"] as? String == "sz")
+        #expect(abs((s["energy"] as? Double ?? 0) - -5.14209063284053) < 1e-10)
+        let bad = try run(["dmrg", "--fcidump", "Data/does-not-exist.FCIDUMP"])
+        #expect(bad.status == 1 && bad.stderr.contains("Data/does-not-exist.FCIDUMP"))
+        let tfim = try run(["dmrg", "--model", "tfim", "--sites", "8", "--conserve", "sz"])
+        #expect(tfim.status == 1 && tfim.stderr.contains("conserve"))
+    }
 }
