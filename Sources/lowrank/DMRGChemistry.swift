@@ -37,13 +37,7 @@ extension DMRGCommand {
                 ordering: order, energy: result.energy, converged: result.converged,
                 maxBondDimension: result.state.maxBondDimension, maxTruncationError: result.maxTruncationError,
                 cutoff: cutoff, mpoBondDimension: mpo.maxBondDimension,
-                sweeps: result.sweeps.map {
-                    SweepReport(sweep: $0.sweep, energy: $0.energy, energyChange: $0.energyChange.isNaN ? nil : $0.energyChange,
-                                maxTruncationError: $0.maxTruncationError, maxBondDimension: $0.maxBondDimension,
-                                seconds: $0.seconds, matrixVectorProducts: $0.matrixVectorProducts, updates: $0.updates,
-                                unconvergedEigensolves: $0.unconvergedEigensolves, noise: $0.parameters.noise,
-                                gemmGflops: $0.gemmFlops / 1e9)
-                },
+                sweeps: result.sweeps.map(SweepReport.init),
                 entanglementEntropy: result.entanglementEntropies, seconds: secondsSince(start))
             if json { try Output.printJSON(report) } else {
                 print("\(path): \(dump.orbitals) orbitals, \(dump.electrons) electrons, MS2 = \(dump.ms2), MPO bond dimension \(report.mpoBondDimension)")

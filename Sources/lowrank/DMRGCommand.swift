@@ -47,6 +47,14 @@ struct DMRGCommand: ParsableCommand {
         let seconds: Double, matrixVectorProducts: Int, updates: Int, unconvergedEigensolves: Int
         let noise: Double
         let gemmGflops: Double
+
+        /// The JSON record of one library sweep record.
+        init(_ r: DMRG.SweepRecord) {
+            sweep = r.sweep; energy = r.energy; energyChange = r.energyChange.isNaN ? nil : r.energyChange
+            maxTruncationError = r.maxTruncationError; maxBondDimension = r.maxBondDimension; seconds = r.seconds
+            matrixVectorProducts = r.matrixVectorProducts; updates = r.updates
+            unconvergedEigensolves = r.unconvergedEigensolves; noise = r.parameters.noise; gemmGflops = r.gemmFlops / 1e9
+        }
     }
     struct Parameters: Encodable { let coupling: Double, anisotropy: Double?, field: Double }
     struct Report: Encodable {
@@ -103,13 +111,7 @@ struct DMRGCommand: ParsableCommand {
                                        rec.maxBondDimension, rec.maxTruncationError, rec.seconds))
             }
             progress.finish()
-            let sweepsOut = result.sweeps.map {
-                SweepReport(sweep: $0.sweep, energy: $0.energy, energyChange: $0.energyChange.isNaN ? nil : $0.energyChange,
-                            maxTruncationError: $0.maxTruncationError, maxBondDimension: $0.maxBondDimension,
-                            seconds: $0.seconds, matrixVectorProducts: $0.matrixVectorProducts, updates: $0.updates,
-                            unconvergedEigensolves: $0.unconvergedEigensolves, noise: $0.parameters.noise,
-                            gemmGflops: $0.gemmFlops / 1e9)
-            }
+            let sweepsOut = result.sweeps.map(SweepReport.init)
             let report = Report(model: name, sites: L,
                                 parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,
                                                        field: field ?? kind.defaultField),

@@ -33,19 +33,8 @@ final class SweepEngine: SweepRunner {
 
     /// One full sweep (→ then ←); the returned record has sweep, energyChange and seconds unset.
     func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord {
-        var rec = DMRG.SweepRecord(sweep: 0, parameters: p, energy: .nan, energyChange: .nan,
-                                   maxTruncationError: 0, maxBondDimension: 1, seconds: 0,
-                                   matrixVectorProducts: 0, updates: 0, unconvergedEigensolves: 0,
-                                   maxEigensolverResidual: 0, gemmFlops: 0)
-        func note(_ u: Update) {
-            rec.energy = u.energy
-            rec.maxTruncationError = Swift.max(rec.maxTruncationError, u.truncationError)
-            rec.matrixVectorProducts += u.products
-            rec.updates += 1
-            if !u.converged { rec.unconvergedEigensolves += 1 }
-            rec.maxEigensolverResidual = Swift.max(rec.maxEigensolverResidual, u.residual)
-            rec.gemmFlops += u.gemmFlops
-        }
+        var rec = DMRG.SweepRecord(starting: p)
+        func note(_ u: Update) { rec.add(u) }
         switch algorithm {
         case .twoSite:
             for i in 0..<(L - 1) { note(try twoSiteUpdate(i, rightward: true, p)) }
@@ -58,6 +47,7 @@ final class SweepEngine: SweepRunner {
         return rec
     }
 
+    /// What one local update did (accumulated into a ``DMRG/SweepRecord``).
     struct Update {
         var energy: Double
         var truncationError: Double
@@ -265,5 +255,25 @@ final class SweepEngine: SweepRunner {
         var t = top.transposed
         try t.appendColumns(bottom.transposed)
         return t.transposed
+    }
+}
+
+extension DMRG.SweepRecord {
+    /// An empty record for a sweep with parameters `p` (sweep number, energy change and time set by the driver).
+    init(starting p: DMRG.SweepParameters) {
+        self.init(sweep: 0, parameters: p, energy: .nan, energyChange: .nan, maxTruncationError: 0,
+                  maxBondDimension: 1, seconds: 0, matrixVectorProducts: 0, updates: 0, unconvergedEigensolves: 0,
+                  maxEigensolverResidual: 0, gemmFlops: 0)
+    }
+
+    /// Accumulates one local update: last energy, worst truncation and residual, counts and flops.
+    mutating func add(_ u: SweepEngine.Update) {
+        energy = u.energy
+        maxTruncationError = Swift.max(maxTruncationError, u.truncationError)
+        matrixVectorProducts += u.products
+        updates += 1
+        if !u.converged { unconvergedEigensolves += 1 }
+        maxEigensolverResidual = Swift.max(maxEigensolverResidual, u.residual)
+        gemmFlops += u.gemmFlops
     }
 }

@@ -62,18 +62,8 @@ final class BlockSweepEngine {
 
     /// One full sweep (→ then ←).
     func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord {
-        var rec = DMRG.SweepRecord(sweep: 0, parameters: p, energy: .nan, energyChange: .nan, maxTruncationError: 0,
-                                   maxBondDimension: 1, seconds: 0, matrixVectorProducts: 0, updates: 0,
-                                   unconvergedEigensolves: 0, maxEigensolverResidual: 0, gemmFlops: 0)
-        func run(_ i: Int, _ rightward: Bool) throws {
-            let u = try update(i, rightward: rightward, p)
-            rec.energy = u.energy
-            rec.maxTruncationError = Swift.max(rec.maxTruncationError, u.truncationError)
-            rec.matrixVectorProducts += u.products
-            rec.updates += 1
-            if !u.converged { rec.unconvergedEigensolves += 1 }
-            rec.maxEigensolverResidual = Swift.max(rec.maxEigensolverResidual, u.residual)
-        }
+        var rec = DMRG.SweepRecord(starting: p)
+        func run(_ i: Int, _ rightward: Bool) throws { rec.add(try update(i, rightward: rightward, p)) }
         for i in 0..<(L - 1) { try run(i, true) }
         for i in stride(from: L - 2, through: 0, by: -1) { try run(i, false) }
         rec.maxBondDimension = bases.map(\.dimension).max() ?? 1
