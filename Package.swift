@@ -81,6 +81,11 @@ let package = Package(
             dependencies: ["QuantumLowRank", "LowRankKernels"],
             path: "Examples/SpinChainGroundStates"
         ),
+        .executableTarget(
+            name: "AbInitioDMRG",
+            dependencies: ["QuantumLowRank", "LowRankKernels"],
+            path: "Examples/AbInitioDMRG"
+        ),
 
         // MARK: Tests
         .testTarget(
