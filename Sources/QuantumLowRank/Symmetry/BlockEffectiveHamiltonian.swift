@@ -14,6 +14,8 @@ final class BlockEffectiveHamiltonian {
     /// Nonzero entries of W[(a s), (s′ c)].
     private let entries: [(a: Int, s: Int, sp: Int, c: Int, value: Double)]
     private var t1: [Double], t2: [Double]
+    /// Step 2 work list: for each entry, the (r range, l′ range) blocks it touches (charges resolved once).
+    private var entryBlocks: [[(r: Range<Int>, l: Range<Int>)]] = []
 
     var dimension: Int { lb.dimension * dp * rb.dimension }
 
@@ -43,6 +45,12 @@ final class BlockEffectiveHamiltonian {
             .sorted { ($0.key.c, $0.key.sp, $0.key.s, $0.key.a) < ($1.key.c, $1.key.sp, $1.key.s, $1.key.a) }
             .map { ($0.key.a, $0.key.s, $0.key.sp, $0.key.c, $0.value) }
         entries = ent.map { (a: $0.0, s: $0.1, sp: $0.2, c: $0.3, value: $0.4) }
+        entryBlocks = entries.map { e in
+            rb.sectors.compactMap { (qr, rr) -> (r: Range<Int>, l: Range<Int>)? in
+                guard lb.range(qr - qq[e.s]) != nil, let lpr = lb.range(qr - qq[e.s] + deltaLeft[e.a]) else { return nil }
+                return (rr, lpr)
+            }
+        }
         let cl = lb.dimension, cr = rb.dimension
         // Only blocks that are written first are ever read (step 2 zeroes its blocks), so no zero fill.
         let n1 = cl * wl * dp * cr, n2 = cl * dp * wr * cr
@@ -80,8 +88,7 @@ final class BlockEffectiveHamiltonian {
                                 for l in lpr { base[l] = 0 }
                             }
                         } } }
-                        for e in entries { for (qr, rr) in rb.sectors {
-                            guard lb.range(qr - q[e.s]) != nil, let lpr = lb.range(qr - q[e.s] + dL[e.a]) else { continue }
+                        for (e, blocks) in zip(entries, entryBlocks) { for (rr, lpr) in blocks {
                             let src = t1p + cl * e.a + cl * wl * e.s, dst = t2p + cl * e.sp + cl * dp * e.c
                             let v = e.value
                             for r in rr {

@@ -39,7 +39,6 @@ struct SectorBasis: Sendable, Equatable {
     let charges: [QuantumNumber]
     /// The distinct charges in order, with their index ranges.
     let sectors: [(charge: QuantumNumber, range: Range<Int>)]
-    private let lookup: [QuantumNumber: Range<Int>]
 
     /// Groups sorted charges into sectors; the input must be non-decreasing.
     init(sortedCharges: [QuantumNumber]) {
@@ -51,7 +50,6 @@ struct SectorBasis: Sendable, Equatable {
             start = i
         }
         sectors = secs.map { (charge: $0.0, range: $0.1) }
-        lookup = Dictionary(uniqueKeysWithValues: secs)
     }
 
     /// The one-state basis of charge q (the boundary bonds).
@@ -60,8 +58,19 @@ struct SectorBasis: Sendable, Equatable {
     /// The number of basis states.
     var dimension: Int { charges.count }
 
-    /// The index range of charge q, nil when the sector is absent.
-    func range(_ q: QuantumNumber) -> Range<Int>? { lookup[q] }
+    /// The index range of charge q, nil when the sector is absent (binary search over the sorted sectors:
+    /// cheaper than hashing in the contraction loops).
+    @inline(__always)
+    func range(_ q: QuantumNumber) -> Range<Int>? {
+        var lo = 0, hi = sectors.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let c = sectors[mid].charge
+            if c == q { return sectors[mid].range }
+            if c < q { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
+    }
 
     static func == (a: SectorBasis, b: SectorBasis) -> Bool { a.charges == b.charges }
 }
