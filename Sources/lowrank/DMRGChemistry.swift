@@ -27,9 +27,7 @@ extension DMRGCommand {
             if noRamp { options.bondDimensionRamp = [] }
             let progress = ProgressLine(enabled: !json)
             let result = try DMRG.groundState(of: mpo, options: options) { rec in
-                progress.update(String(format: "sweep %d  E = %.10f  ΔE = %.2e  M = %d  trunc = %.1e  %.1f s",
-                                       rec.sweep, rec.energy, rec.energyChange.isNaN ? 0 : rec.energyChange,
-                                       rec.maxBondDimension, rec.maxTruncationError, rec.seconds))
+                progress.update(Self.progressText(rec, bond: "M", digits: 10))
             }
             progress.finish()
             let report = ChemistryReport(

@@ -106,9 +106,7 @@ struct DMRGCommand: ParsableCommand {
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)
             let result = try DMRG.groundState(of: mpo, options: options) { rec in
-                progress.update(String(format: "sweep %d  E = %.12f  ΔE = %.2e  χ = %d  trunc = %.1e  %.1f s",
-                                       rec.sweep, rec.energy, rec.energyChange.isNaN ? 0 : rec.energyChange,
-                                       rec.maxBondDimension, rec.maxTruncationError, rec.seconds))
+                progress.update(Self.progressText(rec, bond: "χ", digits: 12))
             }
             progress.finish()
             let sweepsOut = result.sweeps.map(SweepReport.init)
@@ -124,6 +122,13 @@ struct DMRGCommand: ParsableCommand {
             if let plot { try writePlot(plot, report) }
             if json { try Output.printJSON(report) } else { printHuman(report) }
         }
+    }
+
+    /// The live progress line for one sweep.
+    static func progressText(_ rec: DMRG.SweepRecord, bond: String, digits: Int) -> String {
+        String(format: "sweep %d  E = %.\(digits)f  ΔE = %.2e  \(bond) = %d  trunc = %.1e  %.1f s",
+               rec.sweep, rec.energy, rec.energyChange.isNaN ? 0 : rec.energyChange,
+               rec.maxBondDimension, rec.maxTruncationError, rec.seconds)
     }
 
     func writePlot(_ path: String, _ r: Report) throws {

@@ -25,6 +25,12 @@ extension DMRG {
         guard L >= 2 else { throw OperatorError.tooFewSites(sites: L, minimum: 2) }
         try hamiltonian.requireHermitian()
         let dims = hamiltonian.physicalDimensions
+        if let config = options.initialConfiguration {
+            guard config.count == L, zip(config, dims).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
+                throw DMRGError.invalidOption(argument: "initialConfiguration",
+                                              reason: "needs one local basis index per site (\(L)), each below its dimension")
+            }
+        }
         let engine: SweepRunner
         if options.conserveQuantumNumbers {
             guard options.algorithm == .twoSite else {
@@ -39,10 +45,6 @@ extension DMRG {
                                               reason: "the MPO carries no site quantum numbers (build it from an OpSum)")
             }
             let config = options.initialConfiguration ?? (0..<L).map { $0 % 2 == 0 ? 0 : dims[$0] - 1 }
-            guard config.count == L, zip(config, dims).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
-                throw DMRGError.invalidOption(argument: "initialConfiguration",
-                                              reason: "needs one local basis index per site (\(L)), each below its dimension")
-            }
             engine = BlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q,
                                       channelCharges: try hamiltonian.channelCharges(q), configuration: config,
                                       maxKrylovDimension: options.maxKrylovDimension)
@@ -52,10 +54,6 @@ extension DMRG {
                 guard s.physicalDimensions == dims else { throw DMRGError.stateMismatch(mpo: dims, state: s.physicalDimensions) }
                 psi = s
             } else if let config = options.initialConfiguration {
-                guard config.count == L, zip(config, dims).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
-                    throw DMRGError.invalidOption(argument: "initialConfiguration",
-                                                  reason: "needs one local basis index per site (\(L)), each below its dimension")
-                }
                 psi = try MPS.product(zip(config, dims).map { c, d in (0..<d).map { $0 == c ? 1.0 : 0.0 } })
             } else {
                 guard Set(dims).count == 1 else {

@@ -34,32 +34,13 @@ final class EffectiveHamiltonian {
         wl = mpo[0].shape[0]
         wr = mpo[mpo.count - 1].shape[1]
         if mpo.count == 1 {
-            let w = mpo[0], d = w.shape[2]
-            dPhys = d
-            var m = [Double](repeating: 0, count: wl * d * d * wr)
-            for s in 0..<d { for sp in 0..<d { for c in 0..<wr { for a in 0..<wl {
-                m[(a + wl * s) + wl * d * (sp + d * c)] = w.elements[a + wl * (c + wr * (sp + d * s))]
-            } } } }
-            wBlock = m
+            dPhys = mpo[0].shape[2]
+            wBlock = Environment.leftMatrix(mpo[0])
         } else {
-            let w1 = mpo[0], w2 = mpo[1], d1 = w1.shape[2], d2 = w2.shape[2], wm = w1.shape[1]
-            dPhys = d1 * d2
-            let rows = wl * d1 * d2, cols = d1 * d2 * wr
-            var m = [Double](repeating: 0, count: rows * cols)
-            let e1 = w1.elements, e2 = w2.elements
-            for s2 in 0..<d2 { for s1 in 0..<d1 { for s2p in 0..<d2 { for s1p in 0..<d1 {
-                for b in 0..<wm {
-                    for a in 0..<wl {
-                        let x = e1[a + wl * (b + wm * (s1p + d1 * s1))]
-                        if x == 0 { continue }
-                        for c in 0..<wr {
-                            let y = e2[b + wm * (c + wr * (s2p + d2 * s2))]
-                            if y == 0 { continue }
-                            m[(a + wl * (s1 + d1 * s2)) + rows * (s1p + d1 * (s2p + d2 * c))] += x * y
-                        }
-                    }
-                }
-            } } } }
+            dPhys = mpo[0].shape[2] * mpo[1].shape[2]
+            let rows = wl * dPhys
+            var m = [Double](repeating: 0, count: rows * dPhys * wr)
+            for e in SparseMPOTensor.mergedTwoSite(mpo[0], mpo[1]) { m[(e.a + wl * e.s) + rows * (e.sp + dPhys * e.c)] = e.value }
             wBlock = m
         }
         let n1 = dl * wl * dPhys * dr, n2 = dl * dPhys * wr * dr

@@ -18,6 +18,16 @@ struct Environment: Sendable {
     static let leftBoundary = Environment(chi: 1, w: 1, elements: [1])
     static let rightBoundary = leftBoundary
 
+    /// The MPO tensor W[a, b, s′, s] as the matrix [(a s), (s′ b)] (axes permuted to a, s, s′, b).
+    static func leftMatrix(_ mpo: Tensor<Double>) -> [Double] {
+        ColumnMajorLayout.permuted(mpo.elements, shape: mpo.shape, axes: [0, 3, 2, 1])
+    }
+
+    /// The MPO tensor W[b, c, s′, s] as the matrix [(s′ c), (b s)] (axes permuted to s′, c, b, s).
+    static func rightMatrix(_ mpo: Tensor<Double>) -> [Double] {
+        ColumnMajorLayout.permuted(mpo.elements, shape: mpo.shape, axes: [2, 1, 0, 3])
+    }
+
     /// Σ_{l,a,s} L[l′,a,l] W[a,b,s′,s] T[l,s,r] as a [(l′ s′), (b r)] buffer, for a ket tensor T of shape
     /// [χl, d, n] with any trailing extent n: the first two steps of ``extendLeft(_:site:mpo:)``, and the
     /// left-side perturbation of the density-matrix noise and of subspace expansion.
@@ -25,12 +35,7 @@ struct Environment: Sendable {
     static func halfLeft(_ env: Environment, ket t: UnsafePointer<Double>, dl: Int, d: Int, n: Int,
                          mpo: Tensor<Double>) -> [Double] {
         let wl = mpo.shape[0], wr = mpo.shape[1]
-        var wm = [Double](repeating: 0, count: wl * d * d * wr)
-        mpo.elements.withUnsafeBufferPointer { w in
-            for s in 0..<d { for sp in 0..<d { for b in 0..<wr { for x in 0..<wl {
-                wm[(x + wl * s) + wl * d * (sp + d * b)] = w[x + wl * (b + wr * (sp + d * s))]
-            } } } }
-        }
+        let wm = leftMatrix(mpo)
         var xbuf = [Double](unsafeUninitializedCapacity: dl * wl * d * n) { _, c in c = dl * wl * d * n }
         var ybuf = [Double](unsafeUninitializedCapacity: dl * d * wr * n) { _, c in c = dl * d * wr * n }
         env.elements.withUnsafeBufferPointer { le in
@@ -60,12 +65,7 @@ struct Environment: Sendable {
     static func halfRight(_ env: Environment, tensor t: UnsafePointer<Double>, n: Int, d: Int, dr: Int,
                           mpo: Tensor<Double>) -> [Double] {
         let wl = mpo.shape[0], wr = mpo.shape[1]
-        var wm = [Double](repeating: 0, count: wl * d * d * wr)
-        mpo.elements.withUnsafeBufferPointer { w in
-            for s in 0..<d { for sp in 0..<d { for c in 0..<wr { for b in 0..<wl {
-                wm[(sp + d * c) + d * wr * (b + wl * s)] = w[b + wl * (c + wr * (sp + d * s))]
-            } } } }
-        }
+        let wm = rightMatrix(mpo)
         var xbuf = [Double](unsafeUninitializedCapacity: n * d * wr * dr) { _, c in c = n * d * wr * dr }
         var ybuf = [Double](unsafeUninitializedCapacity: n * wl * d * dr) { _, c in c = n * wl * d * dr }
         env.elements.withUnsafeBufferPointer { re in

@@ -122,8 +122,7 @@ final class SweepEngine: SweepRunner {
 
     /// Kept rank: the cutoff on relative discarded weight, at most χ, at least 1.
     private func keptRank(_ s: [Double], _ p: DMRG.SweepParameters) throws -> Int {
-        let byWeight = try TruncationCriterion.discardedWeight(p.cutoff).rank(for: s)
-        return Swift.max(1, Swift.min(byWeight, p.maxBondDimension, s.count))
+        try MPS<Double>.keptRank(s, maxBondDimension: p.maxBondDimension, cutoff: p.cutoff)
     }
 
     /// Splits θ through the reduced density matrix of the side the centre leaves (White 1992): ρ = θθᵀ

@@ -24,27 +24,12 @@ final class BlockEffectiveHamiltonian {
          deltaRight: [QuantumNumber]) {
         self.left = left; self.right = right; self.lb = lb; self.rb = rb
         self.deltaLeft = deltaLeft; self.deltaRight = deltaRight
-        let d1 = w1.shape[2], d2 = w2.shape[2], wm = w1.shape[1]
+        let d1 = w1.shape[2], d2 = w2.shape[2]
         wl = w1.shape[0]; wr = w2.shape[1]; dp = d1 * d2
         var qq: [QuantumNumber] = []
         for s2 in 0..<d2 { for s1 in 0..<d1 { qq.append(q1[s1] + q2[s2]) } }
         q = qq
-        // Merged two-site MPO from the nonzero entries of each site, joined on the middle channel b.
-        let s1e = SparseMPOTensor(w1).entries, s2e = SparseMPOTensor(w2).entries
-        var byMiddle = [[SparseMPOTensor.Entry]](repeating: [], count: wm)
-        for e in s2e { byMiddle[e.a].append(e) }
-        struct Key: Hashable { let a: Int, s: Int, sp: Int, c: Int }
-        var merged: [Key: Double] = [:]
-        for x in s1e {
-            for y in byMiddle[x.b] {
-                let key = Key(a: x.a, s: x.s + d1 * y.s, sp: x.sp + d1 * y.sp, c: y.b)
-                merged[key, default: 0] += x.value * y.value
-            }
-        }
-        let ent = merged.filter { $0.value != 0 }
-            .sorted { ($0.key.c, $0.key.sp, $0.key.s, $0.key.a) < ($1.key.c, $1.key.sp, $1.key.s, $1.key.a) }
-            .map { ($0.key.a, $0.key.s, $0.key.sp, $0.key.c, $0.value) }
-        entries = ent.map { (a: $0.0, s: $0.1, sp: $0.2, c: $0.3, value: $0.4) }
+        entries = SparseMPOTensor.mergedTwoSite(w1, w2)
         entryBlocks = entries.map { e in
             rb.sectors.compactMap { (qr, rr) -> (r: Range<Int>, l: Range<Int>)? in
                 guard lb.range(qr - qq[e.s]) != nil, let lpr = lb.range(qr - qq[e.s] + deltaLeft[e.a]) else { return nil }

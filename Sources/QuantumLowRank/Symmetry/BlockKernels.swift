@@ -15,6 +15,26 @@ struct SparseMPOTensor: Sendable {
         } } } }
         entries = e
     }
+
+    /// The nonzero entries of the merged two-site block W[(a s), (s′ c)] = Σ_b W₁[a,b,s₁′,s₁] W₂[b,c,s₂′,s₂]
+    /// with combined physical indices s = s₁ + d₁ s₂ (s′ likewise), joined on the middle channel b from the
+    /// nonzero entries only, sorted by (c, s′, s, a).
+    static func mergedTwoSite(_ w1: Tensor<Double>, _ w2: Tensor<Double>)
+        -> [(a: Int, s: Int, sp: Int, c: Int, value: Double)] {
+        let d1 = w1.shape[2]
+        var byMiddle = [[Entry]](repeating: [], count: w1.shape[1])
+        for e in SparseMPOTensor(w2).entries { byMiddle[e.a].append(e) }
+        struct Key: Hashable { let a: Int, s: Int, sp: Int, c: Int }
+        var merged: [Key: Double] = [:]
+        for x in SparseMPOTensor(w1).entries {
+            for y in byMiddle[x.b] {
+                merged[Key(a: x.a, s: x.s + d1 * y.s, sp: x.sp + d1 * y.sp, c: y.b), default: 0] += x.value * y.value
+            }
+        }
+        return merged.filter { $0.value != 0 }
+            .sorted { ($0.key.c, $0.key.sp, $0.key.s, $0.key.a) < ($1.key.c, $1.key.sp, $1.key.s, $1.key.a) }
+            .map { (a: $0.key.a, s: $0.key.s, sp: $0.key.sp, c: $0.key.c, value: $0.value) }
+    }
 }
 
 /// Block-sparse contractions on dense storage (layouts as in ``Environment`` and ``EffectiveHamiltonian``):

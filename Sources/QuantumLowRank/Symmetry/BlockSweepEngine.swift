@@ -154,8 +154,7 @@ final class BlockSweepEngine {
         }
         all.sort { $0.w > $1.w }
         let weights = all.map { $0.w.squareRoot() }
-        let byWeight = try TruncationCriterion.discardedWeight(p.cutoff).rank(for: weights)
-        let k = Swift.max(1, Swift.min(byWeight, p.maxBondDimension, weights.count))
+        let k = try MPS<Double>.keptRank(weights, maxBondDimension: p.maxBondDimension, cutoff: p.cutoff)
         var keep: [QuantumNumber: Int] = [:]
         for j in 0..<k { keep[all[j].q, default: 0] += 1 }
         let order = keep.keys.sorted()

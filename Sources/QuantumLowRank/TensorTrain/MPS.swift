@@ -215,11 +215,16 @@ public struct MPS<Scalar: LinearAlgebraScalar>: Sendable {
     public mutating func truncate(maxBondDimension: Int, cutoff: Double = 0) throws -> [TruncationReport] {
         guard maxBondDimension >= 1 else { throw MPSError.invalidBondDimension(maxBondDimension) }
         guard cutoff >= 0, cutoff.isFinite else { throw MPSError.invalidCutoff(cutoff) }
-        let (reports, _) = try svdSweep { s in
-            let byWeight = try TruncationCriterion.discardedWeight(cutoff).rank(for: s)
-            return Swift.max(1, Swift.min(byWeight, maxBondDimension, s.count))
-        }
+        let (reports, _) = try svdSweep { s in try MPS.keptRank(s, maxBondDimension: maxBondDimension, cutoff: cutoff) }
         return reports
+    }
+
+    /// The number of Schmidt values kept at a bond: the smallest r whose relative discarded weight
+    /// Σ_{i>r} s_i² / Σ s_i² is ≤ `cutoff`, at most `maxBondDimension` and `s.count`, at least 1. Shared by
+    /// ``truncate(maxBondDimension:cutoff:)`` and the DMRG splits.
+    static func keptRank(_ s: [Double], maxBondDimension: Int, cutoff: Double) throws -> Int {
+        let byWeight = try TruncationCriterion.discardedWeight(cutoff).rank(for: s)
+        return Swift.max(1, Swift.min(byWeight, maxBondDimension, s.count))
     }
 
     /// Centre to the last site, then a right-to-left SVD sweep keeping `keep(s)` singular triplets at
