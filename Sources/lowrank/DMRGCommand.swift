@@ -24,6 +24,9 @@ struct DMRGCommand: ParsableCommand {
     @Option(help: "Model: \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String?
     @Option(help: "FCIDUMP file: ab initio DMRG with N and 2Sᶻ conserved, from the RHF determinant.") var fcidump: String?
     @Option(help: "Orbital order for --fcidump: given (file order) or fiedler.") var ordering: Ordering = .fiedler
+    @Option(name: .customLong("df-threshold"), help: ArgumentHelp(
+        "With --fcidump: also solve the double-factorized Hamiltonian truncated at this threshold and report its energy error against the exact MPO.",
+        valueName: "t")) var dfThreshold: Double?
     @Option(help: "Number of sites L (≥ 2).") var sites: Int?
     @Option(help: "Coupling J.") var coupling: Double = 1
     @Option(help: "Anisotropy Δ (Heisenberg family).") var anisotropy: Double = 1
@@ -39,6 +42,8 @@ struct DMRGCommand: ParsableCommand {
     @Option(help: "Seed of the random initial state.") var seed: UInt64 = 1
     @Option(help: "Conserved quantity: none (dense tensors) or sz (U(1) total Sᶻ, block-sparse; starts from the Néel state, Sᶻ = 0 for even L).")
     var conserve: Conserve = .none
+    @Option(help: "Symmetric-engine contraction: automatic, channel-wise (small MPOs) or enlarged-blocks (chemistry MPOs).")
+    var contraction: DMRG.SymmetricContraction = .automatic
     @Option(help: "Write an SVG: energy change per sweep and the entanglement profile.") var plot: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -59,7 +64,7 @@ struct DMRGCommand: ParsableCommand {
     struct Parameters: Encodable { let coupling: Double, anisotropy: Double?, field: Double }
     struct Report: Encodable {
         let model: String, sites: Int, parameters: Parameters, algorithm: String, conserve: String
-        let energy: Double, energyPerSite: Double, converged: Bool
+        let energy: Double, energyPerSite: Double, stateEnergy: Double, converged: Bool
         let maxBondDimension: Int, maxTruncationError: Double, cutoff: Double, mpoBondDimension: Int
         let sweeps: [SweepReport]
         let entanglementEntropy: [Double]
@@ -89,6 +94,10 @@ struct DMRGCommand: ParsableCommand {
         for (name, v) in [("--coupling", coupling), ("--anisotropy", anisotropy), ("--field", field ?? 0), ("--noise", noise ?? 0)]
         where !v.isFinite { throw ValidationError("\(name) must be finite") }
         if let noise, noise < 0 { throw ValidationError("--noise must be ≥ 0") }
+        if let t = dfThreshold {
+            guard t.isFinite, t >= 0 else { throw ValidationError("--df-threshold must be finite and ≥ 0") }
+            guard fcidump != nil else { throw ValidationError("--df-threshold needs --fcidump") }
+        }
     }
 
     func run() throws {
@@ -103,6 +112,7 @@ struct DMRGCommand: ParsableCommand {
                                        algorithm: algorithm == .twoSite ? .twoSite : .singleSite, seed: seed)
             if noRamp { options.bondDimensionRamp = [] }
             options.conserveQuantumNumbers = conserve == .sz
+            options.symmetricContraction = contraction
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)
             let result = try DMRG.groundState(of: mpo, options: options) { rec in
@@ -114,7 +124,7 @@ struct DMRGCommand: ParsableCommand {
                                 parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,
                                                        field: field ?? kind.defaultField),
                                 algorithm: algorithm.rawValue, conserve: conserve.rawValue, energy: result.energy,
-                                energyPerSite: result.energy / Double(L), converged: result.converged,
+                                energyPerSite: result.energy / Double(L), stateEnergy: result.stateEnergy, converged: result.converged,
                                 maxBondDimension: result.state.maxBondDimension,
                                 maxTruncationError: result.maxTruncationError, cutoff: cutoff,
                                 mpoBondDimension: mpo.maxBondDimension, sweeps: sweepsOut,
@@ -162,3 +172,5 @@ struct DMRGCommand: ParsableCommand {
                      r.maxBondDimension, r.maxTruncationError, mid, r.seconds))
     }
 }
+
+extension DMRG.SymmetricContraction: ExpressibleByArgument {}

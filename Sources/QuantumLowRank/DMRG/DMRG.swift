@@ -45,9 +45,14 @@ extension DMRG {
                                               reason: "the MPO carries no site quantum numbers (build it from an OpSum)")
             }
             let config = options.initialConfiguration ?? (0..<L).map { $0 % 2 == 0 ? 0 : dims[$0] - 1 }
-            engine = BlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q,
-                                      channelCharges: try hamiltonian.channelCharges(q), configuration: config,
-                                      maxKrylovDimension: options.maxKrylovDimension)
+            let charges = try hamiltonian.channelCharges(q)
+            if options.symmetricContraction.usesEnlargedBlocks(mpoBondDimension: hamiltonian.maxBondDimension) {
+                engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q, configuration: config,
+                                                  maxKrylovDimension: options.maxKrylovDimension)
+            } else {
+                engine = BlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q, channelCharges: charges,
+                                          configuration: config, maxKrylovDimension: options.maxKrylovDimension)
+            }
         } else {
             var psi: MPS<Double>
             if let s = initialState {

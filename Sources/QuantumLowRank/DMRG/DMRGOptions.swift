@@ -14,6 +14,28 @@ public enum DMRG {
         case singleSite = "single-site"
     }
 
+    /// How the charge-conserving engine applies the two-site effective Hamiltonian.
+    public enum SymmetricContraction: String, Sendable, Equatable, CaseIterable {
+        /// Enlarged blocks when the MPO has more than 16 channels on some bond (ab initio Hamiltonians),
+        /// channel-wise otherwise (spin chains).
+        case automatic
+        /// Environment, MPO and environment contracted one after the other over charge blocks (cost
+        /// O(w d² χ³) in GEMMs plus O(nnz(W₁W₂) χ²) in block AXPYs): fastest for small MPO bond dimension w.
+        case channelWise = "channel-wise"
+        /// The operators of the two enlarged blocks, Lw_b = L ⊗ W₁ and Rw_b = W₂ ⊗ R, formed once per update and
+        /// applied as Σ_b Lw_b X Rw_bᵀ with channels stacked per sector pair (White 1992; block2's fused
+        /// operators): for the O(n²)-channel quantum-chemistry MPO.
+        case enlargedBlocks = "enlarged-blocks"
+
+        func usesEnlargedBlocks(mpoBondDimension w: Int) -> Bool {
+            switch self {
+            case .automatic: return w > 16
+            case .channelWise: return false
+            case .enlargedBlocks: return true
+            }
+        }
+    }
+
     /// The parameters of one full sweep (left → right → left).
     public struct SweepParameters: Sendable, Equatable {
         /// Largest bond dimension χ kept in this sweep.
@@ -72,6 +94,8 @@ public enum DMRG {
         /// symmetric runs it fixes the sector (default: alternating first and last basis state, Sᶻ = 0 for
         /// even spin chains); for dense runs it replaces the random start.
         public var initialConfiguration: [Int]?
+        /// How the charge-conserving engine contracts the MPO (default ``SymmetricContraction/automatic``).
+        public var symmetricContraction: SymmetricContraction
         /// An explicit per-sweep schedule; when set it replaces the ramp, noise and tolerance rules (the last
         /// entry repeats until ``maxSweeps``).
         public var schedule: [SweepParameters]?
@@ -82,7 +106,8 @@ public enum DMRG {
                     eigensolverTolerance: Double = 1e-7, maxKrylovDimension: Int = 20,
                     algorithm: Algorithm = .twoSite, initialBondDimension: Int = 16, seed: UInt64 = 1,
                     conserveQuantumNumbers: Bool = false, initialConfiguration: [Int]? = nil,
-                    schedule: [SweepParameters]? = nil) {
+                    schedule: [SweepParameters]? = nil, symmetricContraction: SymmetricContraction = .automatic) {
+            self.symmetricContraction = symmetricContraction
             self.conserveQuantumNumbers = conserveQuantumNumbers
             self.initialConfiguration = initialConfiguration
             self.maxBondDimension = maxBondDimension
@@ -156,8 +181,13 @@ public enum DMRG {
         public var sweep: Int
         /// The parameters used.
         public var parameters: SweepParameters
-        /// Energy ⟨ψ|H|ψ⟩ at the sweep's last update (the Lanczos Ritz value).
+        /// The sweep's energy: the lowest Lanczos Ritz value of its local updates. Each is the variational
+        /// energy of the untruncated local (two-site) state, so this is an upper bound to the ground-state
+        /// energy; it is the sweep energy Block and block2 report.
         public var energy: Double
+        /// The Ritz value of the sweep's last update: ⟨ψ|H|ψ⟩ of the truncated MPS the sweep ends with (≥
+        /// ``energy``; the two differ by O(discarded weight)).
+        public var finalUpdateEnergy: Double
         /// E − E_previous (NaN for the first sweep).
         public var energyChange: Double
         /// Largest relative discarded weight of any truncation in the sweep.
@@ -183,8 +213,11 @@ public enum DMRG {
 
     /// The ground-state search's outcome.
     public struct Result: Sendable {
-        /// Final energy (last sweep).
+        /// Final energy: the last sweep's ``SweepRecord/energy`` (its lowest two-site Ritz value, the convention
+        /// of Block and block2).
         public var energy: Double
+        /// ⟨ψ|H|ψ⟩ of the returned (truncated) ``state``: the last update's Ritz value.
+        public var stateEnergy: Double { sweeps.last?.finalUpdateEnergy ?? energy }
         /// The variational state, normalized, in mixed-canonical form with centre 0.
         public var state: MPS<Double>
         /// One record per sweep.

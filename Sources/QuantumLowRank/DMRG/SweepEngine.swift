@@ -260,14 +260,15 @@ final class SweepEngine: SweepRunner {
 extension DMRG.SweepRecord {
     /// An empty record for a sweep with parameters `p` (sweep number, energy change and time set by the driver).
     init(starting p: DMRG.SweepParameters) {
-        self.init(sweep: 0, parameters: p, energy: .nan, energyChange: .nan, maxTruncationError: 0,
+        self.init(sweep: 0, parameters: p, energy: .nan, finalUpdateEnergy: .nan, energyChange: .nan, maxTruncationError: 0,
                   maxBondDimension: 1, seconds: 0, matrixVectorProducts: 0, updates: 0, unconvergedEigensolves: 0,
                   maxEigensolverResidual: 0, gemmFlops: 0)
     }
 
-    /// Accumulates one local update: last energy, worst truncation and residual, counts and flops.
+    /// Accumulates one local update: lowest and last energy, worst truncation and residual, counts and flops.
     mutating func add(_ u: SweepEngine.Update) {
-        energy = u.energy
+        energy = energy.isNaN ? u.energy : Swift.min(energy, u.energy)
+        finalUpdateEnergy = u.energy
         maxTruncationError = Swift.max(maxTruncationError, u.truncationError)
         matrixVectorProducts += u.products
         updates += 1

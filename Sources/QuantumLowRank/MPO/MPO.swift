@@ -133,9 +133,20 @@ public struct MPO: Sendable {
     /// relative Frobenius error ≤ `relativeError`, on tensors scaled by 1/√d per site so identity strings
     /// keep unit weight. For sums of few-body terms this recovers the minimal bond dimension
     /// (e.g. 5 for Heisenberg from a redundant description).
+    ///
+    /// When the MPO carries ``siteQuantumNumbers`` and conserves them, the rounding runs block by block per
+    /// channel charge (``ChargePreservingRounding``), so every new channel has a definite charge and the
+    /// result still works with `conserveQuantumNumbers`.
     public func compressed(relativeError: Double = 1e-13) throws -> MPO {
         guard relativeError >= 0, relativeError.isFinite else {
             throw TensorError.invalidTolerance(argument: "relativeError", value: relativeError)
+        }
+        if let q = siteQuantumNumbers, sites > 1, (try? channelCharges(q)) != nil {
+            var r = try ChargePreservingRounding(self, siteCharges: q)
+            try r.orthogonalizeRightToLeft()
+            let delta = try TensorTrain<Double>.bondThreshold(relativeError: relativeError, order: sites, norm: r.leadingNorm)
+            try r.truncateLeftToRight(threshold: delta)
+            return r.mpo(siteQuantumNumbers: q)
         }
         let dims = physicalDimensions
         let t = train

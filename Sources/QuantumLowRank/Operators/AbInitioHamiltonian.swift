@@ -38,6 +38,25 @@ public enum AbInitioHamiltonian {
         return h
     }
 
+    /// The Hamiltonian with its two-electron integrals replaced by their double factorization truncated at
+    /// `threshold` (``DoubleFactorization``, published stage 1 and stage-2 rule of Lee et al., PRX Quantum 2,
+    /// 030305 (2021)): (pq|rs) → Σ_l L̃^l_pq L̃^l_rs with L̃^l = U_l diag(f̃^l) U_lᵀ over the kept eigenpairs.
+    /// Since Σ_στ a†_pσ a†_rτ a_sτ a_qσ = E_pq E_rs − δ_qr E_ps (E_pq = Σ_σ a†_pσ a_qσ), its two-electron
+    /// part is ½ Σ_l O_l² − ½ Σ_pq (Σ_r Ṽ_prrq) E_pq with the squared one-body operators
+    /// O_l = Σ_k f̃_k^l n_k^(l) (number operators of the rotated orbitals U_l). `E_core` and h are unchanged.
+    ///
+    /// - Returns: the DF Hamiltonian as an ``FCIDUMP`` (for ``opSum(_:ordering:threshold:)``) and the
+    ///   truncation (kept factors, retained eigenvectors, λ, max |M − M̃|).
+    public static func doubleFactorized(_ dump: FCIDUMP, threshold: Double) throws -> (hamiltonian: FCIDUMP, factorization: DFResult) {
+        let n = dump.orbitals
+        let df = try DoubleFactorization(supermatrix: dump.eri.supermatrix(), orbitals: n)
+        let r = try df.truncated(threshold: threshold, h: dump.h)
+        let eri = try ERITensor(orbitals: n, supermatrix: try r.reconstructedSupermatrix())
+        let out = try FCIDUMP(orbitals: n, electrons: dump.electrons, ms2: dump.ms2, orbsym: dump.orbsym, isym: dump.isym,
+                              h: dump.h, eri: eri, coreEnergy: dump.coreEnergy)
+        return (out, r)
+    }
+
     /// Fiedler ordering: orbitals sorted by the Fiedler vector (eigenvector of the second-smallest eigenvalue)
     /// of the graph Laplacian of the exchange matrix K_pq = |(pq|qp)|, p ≠ q (Barcza, Legeza, Marti & Reiher,
     /// PRA 83, 012508 (2011)), so strongly exchanging orbitals sit close on the chain.

@@ -1,0 +1,256 @@
+import LowRankKernels
+
+/// The renormalized operators of a block at one bond (the environment of DMRG in block-sparse form): for
+/// every MPO channel a the matrix E_a[bra, ket] on the bond basis, nonzero only where q_bra = q_ket + Δ(a).
+///
+/// Stored by sector pair: a group (bra sector, ket sector) holds the channels with a block there, stacked
+/// horizontally (rows × k·cols, channel j's block contiguous), so the environment costs memory only for its
+/// nonzero blocks, not χ²·w.
+struct RenormalizedOperators: Sendable {
+    struct Group: Sendable {
+        let bra: Int, ket: Int
+        let channels: [Int]
+        let offset: Int
+    }
+    let basis: SectorBasis
+    let groups: [Group]
+    let storage: [Double]
+
+    /// The 1 × 1 block with value 1 on channel 0: the environment beyond either end of the chain.
+    static func boundary(_ q: QuantumNumber) -> RenormalizedOperators {
+        RenormalizedOperators(basis: SectorBasis(single: q), groups: [Group(bra: 0, ket: 0, channels: [0], offset: 0)],
+                              storage: [1])
+    }
+}
+
+/// The operators of an enlarged block for every channel of the bond between the two centre sites:
+/// Lw_b[(l′ s′), (l s)] = Σ_a L_a[l′, l] W[a, b, s′, s] on the left, Rw_b[(s′ r′), (s r)] = Σ_c W[b, c, s′, s]
+/// R_c[r′, r] on the right. Grouped by (bra sector, ket sector) of the ``EnlargedBasis``; the left side stacks
+/// a group's channel blocks vertically, the right side horizontally, so Σ_b Lw_b X Rw_bᵀ is one GEMM per side
+/// and group (the channel batching that removes per-call overhead for the O(n²)-channel chemistry MPO).
+struct EnlargedOperators {
+    struct Group {
+        let bra: Int, ket: Int
+        let channels: [Int]
+        let offset: Int
+        /// Whether channel j received any nonzero contribution (zero blocks come from merging channel lists
+        /// with the other side).
+        var nonzero: [Bool]
+    }
+    let basis: EnlargedBasis
+    let vertical: Bool
+    private(set) var groups: [Group] = []
+    private(set) var lookup: [Int: Int] = [:]
+    private(set) var storage: [Double] = []
+
+    /// Sector-pair key.
+    struct LabelPair: Hashable { let bra: QuantumNumber, ket: QuantumNumber }
+
+    /// The (bra, ket, channel) triples an enlarged left block has: from the environment's groups and the
+    /// MPO entries by left channel.
+    static func leftCandidates(_ env: RenormalizedOperators, _ byLeft: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis)
+        -> [LabelPair: Set<Int>] {
+        var out: [LabelPair: Set<Int>] = [:]
+        let d = eb.d
+        for g in env.groups { for a in g.channels { for e in byLeft[a] {
+            let key = LabelPair(bra: eb.labels[eb.partSector[g.bra * d + e.sp]], ket: eb.labels[eb.partSector[g.ket * d + e.s]])
+            out[key, default: []].insert(e.b)
+        } } }
+        return out
+    }
+
+    /// The same for an enlarged right block, from the MPO entries by right channel.
+    static func rightCandidates(_ env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis)
+        -> [LabelPair: Set<Int>] {
+        var out: [LabelPair: Set<Int>] = [:]
+        let d = eb.d
+        for g in env.groups { for c in g.channels { for e in byRight[c] {
+            let key = LabelPair(bra: eb.labels[eb.partSector[g.bra * d + e.sp]], ket: eb.labels[eb.partSector[g.ket * d + e.s]])
+            out[key, default: []].insert(e.a)
+        } } }
+        return out
+    }
+
+    /// Allocates zeroed groups for the given channel sets (each sorted) and fills them from the environment.
+    init(left env: RenormalizedOperators, _ byLeft: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
+         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
+        basis = eb
+        vertical = true
+        allocate(channels, reusing: &buffer)
+        let d = eb.d
+        storage.withUnsafeMutableBufferPointer { st in
+            env.storage.withUnsafeBufferPointer { src in
+                for g in env.groups {
+                    let rows = env.basis.sectors[g.bra].range.count, cols = env.basis.sectors[g.ket].range.count
+                    for (ja, a) in g.channels.enumerated() {
+                        let block = src.baseAddress! + g.offset + ja * rows * cols
+                        for e in byLeft[a] {
+                            let qb = eb.partSector[g.bra * d + e.sp], qk = eb.partSector[g.ket * d + e.s]
+                            let gi = lookup[qb * eb.labels.count + qk]!
+                            let p = Self.position(of: e.b, in: groups[gi].channels)
+                            groups[gi].nonzero[p] = true
+                            let np = eb.dims[qb], k = groups[gi].channels.count
+                            let dst = st.baseAddress! + groups[gi].offset + p * np + eb.partOffset[g.bra * d + e.sp]
+                                + k * np * eb.partOffset[g.ket * d + e.s]
+                            BlockStack.axpy(e.value, block, lds: rows, dst, ldd: k * np, r: rows, c: cols)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The enlarged right block, horizontally stacked.
+    init(right env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
+         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
+        basis = eb
+        vertical = false
+        allocate(channels, reusing: &buffer)
+        let d = eb.d
+        storage.withUnsafeMutableBufferPointer { st in
+            env.storage.withUnsafeBufferPointer { src in
+                for g in env.groups {
+                    let rows = env.basis.sectors[g.bra].range.count, cols = env.basis.sectors[g.ket].range.count
+                    for (jc, c) in g.channels.enumerated() {
+                        let block = src.baseAddress! + g.offset + jc * rows * cols
+                        for e in byRight[c] {
+                            let pb = eb.partSector[g.bra * d + e.sp], pk = eb.partSector[g.ket * d + e.s]
+                            let gi = lookup[pb * eb.labels.count + pk]!
+                            let p = Self.position(of: e.a, in: groups[gi].channels)
+                            groups[gi].nonzero[p] = true
+                            let mp = eb.dims[pb], m = eb.dims[pk]
+                            let dst = st.baseAddress! + groups[gi].offset + eb.partOffset[g.bra * d + e.sp]
+                                + mp * (p * m + eb.partOffset[g.ket * d + e.s])
+                            BlockStack.axpy(e.value, block, lds: rows, dst, ldd: mp, r: rows, c: cols)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lays out the groups and zeroes their storage, taking over `buffer`'s allocation (callers hand the
+    /// storage of the previous update back, so large blocks are not re-faulted from the kernel every update).
+    private mutating func allocate(_ channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
+        let n = basis.labels.count
+        var total = 0
+        for (key, set) in channels.sorted(by: { ($0.key.ket, $0.key.bra) < ($1.key.ket, $1.key.bra) }) {
+            guard let b = basis.index(key.bra), let k = basis.index(key.ket) else { continue }
+            let size = basis.dims[b] * basis.dims[k] * set.count
+            if size == 0 { continue }
+            lookup[b * n + k] = groups.count
+            groups.append(Group(bra: b, ket: k, channels: set.sorted(), offset: total,
+                                nonzero: Array(repeating: false, count: set.count)))
+            total += size
+        }
+        storage = buffer
+        buffer = []
+        storage.removeAll(keepingCapacity: true)
+        storage.append(contentsOf: repeatElement(0, count: total))
+    }
+
+    /// Hands the storage back for reuse by the next update.
+    mutating func releaseStorage() -> [Double] {
+        let s = storage
+        storage = []
+        return s
+    }
+
+    @inline(__always)
+    static func position(of c: Int, in sorted: [Int]) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi { let mid = (lo + hi) >> 1; if sorted[mid] < c { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    /// The group with sector indices (bra, ket), nil when structurally zero.
+    @inline(__always)
+    func group(bra: Int, ket: Int) -> Int? { lookup[bra * basis.labels.count + ket] }
+
+    /// Renormalizes into the kept basis: E′_b = Pᵀ Op_b P with P block-diagonal (`isometry[sector]`, dims ×
+    /// kept columns; nil where nothing is kept), over channels with a nonzero block. `newBasis` lists the kept
+    /// sectors in label order and `bondSector[sector]` maps an enlarged sector to its index there.
+    func renormalized(isometry: [[Double]?], kept: [Int], bondSector: [Int], newBasis: SectorBasis)
+        -> RenormalizedOperators {
+        var out: [RenormalizedOperators.Group] = []
+        var data: [Double] = []
+        var work: [Double] = [], work2: [Double] = []
+        storage.withUnsafeBufferPointer { st in
+            for g in groups {
+                guard let pb = isometry[g.bra], let pk = isometry[g.ket] else { continue }
+                let sel = g.channels.indices.filter { g.nonzero[$0] }
+                if sel.isEmpty { continue }
+                let k = g.channels.count, nb = basis.dims[g.bra], nk = basis.dims[g.ket]
+                let kb = kept[g.bra], kk = kept[g.ket], ks = sel.count
+                let offset = data.count
+                data.append(contentsOf: repeatElement(0, count: kb * kk * ks))
+                if vertical {
+                    // T = Op (k nb × nk) · P_ket → (k nb × kk); horizontal selected blocks (nb × ks kk); Pᵀ_bra · that.
+                    work = [Double](repeating: 0, count: k * nb * kk)
+                    work2 = [Double](repeating: 0, count: nb * ks * kk)
+                    pk.withUnsafeBufferPointer { pkp in
+                        BufferBLAS.gemm(.none, .none, m: k * nb, n: kk, k: nk, a: st.baseAddress! + g.offset, lda: k * nb,
+                                        b: pkp.baseAddress!, ldb: nk, c: &work, ldc: k * nb)
+                    }
+                    work.withUnsafeBufferPointer { w in
+                        work2.withUnsafeMutableBufferPointer { w2 in
+                            for (js, j) in sel.enumerated() {
+                                for col in 0..<kk {
+                                    let src = w.baseAddress! + j * nb + k * nb * col, dst = w2.baseAddress! + nb * (js * kk + col)
+                                    for i in 0..<nb { dst[i] = src[i] }
+                                }
+                            }
+                        }
+                    }
+                    data.withUnsafeMutableBufferPointer { dp in
+                        pb.withUnsafeBufferPointer { pbp in
+                            BufferBLAS.gemm(.transpose, .none, m: kb, n: ks * kk, k: nb, a: pbp.baseAddress!, lda: nb,
+                                            b: work2, ldb: nb, c: dp.baseAddress! + offset, ldc: kb)
+                        }
+                    }
+                } else {
+                    // Y_j = Pᵀ_bra Op_j (kb × nk) for selected j, stacked vertically (ks kb × nk); · P_ket → (ks kb × kk).
+                    work = [Double](repeating: 0, count: ks * kb * nk)
+                    work2 = [Double](repeating: 0, count: ks * kb * kk)
+                    pb.withUnsafeBufferPointer { pbp in
+                        work.withUnsafeMutableBufferPointer { w in
+                            for (js, j) in sel.enumerated() {
+                                BufferBLAS.gemm(.transpose, .none, m: kb, n: nk, k: nb, a: pbp.baseAddress!, lda: nb,
+                                                b: st.baseAddress! + g.offset + j * nb * nk, ldb: nb,
+                                                c: w.baseAddress! + js * kb, ldc: ks * kb)
+                            }
+                        }
+                    }
+                    pk.withUnsafeBufferPointer { pkp in
+                        BufferBLAS.gemm(.none, .none, m: ks * kb, n: kk, k: nk, a: work, lda: ks * kb,
+                                        b: pkp.baseAddress!, ldb: nk, c: &work2, ldc: ks * kb)
+                    }
+                    data.withUnsafeMutableBufferPointer { dp in
+                        work2.withUnsafeBufferPointer { w2 in
+                            BlockStack.verticalToHorizontal(w2.baseAddress!, dp.baseAddress! + offset, k: ks, r: kb, c: kk)
+                        }
+                    }
+                }
+                out.append(RenormalizedOperators.Group(bra: bondSector[g.bra], ket: bondSector[g.ket],
+                                                       channels: sel.map { g.channels[$0] }, offset: offset))
+            }
+        }
+        return RenormalizedOperators(basis: newBasis, groups: out, storage: data)
+    }
+}
+
+extension SparseMPOTensor {
+    /// Entries grouped by left channel a.
+    var byLeftChannel: [[Entry]] {
+        var out = [[Entry]](repeating: [], count: wl)
+        for e in entries { out[e.a].append(e) }
+        return out
+    }
+
+    /// Entries grouped by right channel b.
+    var byRightChannel: [[Entry]] {
+        var out = [[Entry]](repeating: [], count: wr)
+        for e in entries { out[e.b].append(e) }
+        return out
+    }
+}

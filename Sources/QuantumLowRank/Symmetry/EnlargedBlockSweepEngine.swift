@@ -1,0 +1,476 @@
+import LowRankKernels
+
+/// Two-site DMRG on charge-conserving MPS through the operators of the enlarged blocks, for MPOs with many
+/// channels (the O(n²) ab initio Hamiltonian).
+///
+/// The two-site tensor is held as the block-diagonal matrix X[(l s₁), (s₂ r)] over the sectors of the bond
+/// between the centre sites, and H_eff X = Σ_b Lw_b X Rw_bᵀ with Lw_b = Σ_a L_a ⊗ W₁[a, b] and
+/// Rw_b = Σ_c W₂[b, c] ⊗ R_c formed once per update (``EnlargedOperators``). Channels that connect the same
+/// pair of sectors are stacked, so each product is two GEMMs per sector pair whatever the number of channels
+/// — the superblock form of White (1992) and of block2's fused two-site operators. The renormalized
+/// operators of the next bond are Uᵀ Lw_b U (or Vᵀ Rw_b V), so environments cost no extra contraction, and
+/// they are stored block-sparse (``RenormalizedOperators``): memory follows the nonzero blocks, not χ²·w.
+///
+/// Site tensors are kept as isometries over enlarged sectors (left form: (l s) → r, right form: (s r) → l);
+/// dense ``tensors`` are assembled on request. The split, global truncation across sectors and White's noise
+/// are those of ``BlockSweepEngine``.
+final class EnlargedBlockSweepEngine: SweepRunner {
+    let L: Int
+    let siteQ: [[QuantumNumber]]
+    let byLeft: [[[SparseMPOTensor.Entry]]]
+    let byRight: [[[SparseMPOTensor.Entry]]]
+    let maxKrylovDimension: Int
+    private(set) var bases: [SectorBasis]
+    /// Per site: blocks per sector of the outer bond (left form: bond k+1; right form: bond k), each an
+    /// enlarged-sector dimension × kept-count matrix, column-major.
+    private var forms: [[[Double]]]
+    private var isLeftForm: [Bool]
+    private var leftEnv: [RenormalizedOperators?]
+    private var rightEnv: [RenormalizedOperators?]
+    private(set) var spectra: [[Double]]
+    /// Storage handed from one update to the next (enlarged operators and product scratch).
+    private var poolLeft: [Double] = [], poolRight: [Double] = [], poolT1: [Double] = [], poolT2: [Double] = []
+
+    init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], configuration: [Int], maxKrylovDimension: Int) {
+        L = mpo.count
+        siteQ = siteQuantumNumbers
+        let sparse = mpo.map(SparseMPOTensor.init)
+        byLeft = sparse.map(\.byLeftChannel)
+        byRight = sparse.map(\.byRightChannel)
+        self.maxKrylovDimension = maxKrylovDimension
+        var b: [SectorBasis] = [SectorBasis(single: .zero)]
+        var q = QuantumNumber.zero
+        for k in 0..<L {
+            q = q + siteQuantumNumbers[k][configuration[k]]
+            b.append(SectorBasis(single: q))
+        }
+        bases = b
+        // Product state in right form: site k maps (s, r) → l with the one entry at s = configuration[k].
+        var f: [[[Double]]] = []
+        for k in 0..<L {
+            let er = EnlargedBasis(bond: b[k + 1], siteCharges: siteQuantumNumbers[k], left: false)
+            let sec = er.partSector[configuration[k]]
+            var v = [Double](repeating: 0, count: er.dims[sec])
+            v[er.partOffset[configuration[k]]] = 1
+            f.append([v])
+        }
+        forms = f
+        isLeftForm = Array(repeating: false, count: L)
+        leftEnv = Array(repeating: nil, count: L + 1)
+        rightEnv = Array(repeating: nil, count: L + 1)
+        spectra = Array(repeating: [1], count: L + 1)
+        leftEnv[0] = .boundary(.zero)
+        rightEnv[L] = .boundary(q)
+        for k in stride(from: L - 1, through: 2, by: -1) {
+            let er = EnlargedBasis(bond: bases[k + 1], siteCharges: siteQ[k], left: false)
+            var scratch: [Double] = []
+            let rw = EnlargedOperators(right: rightEnv[k + 1]!, byRight[k], basis: er,
+                                       channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], er),
+                                       reusing: &scratch)
+            let (iso, kept, bondSector) = isometry(fromForm: forms[k], bond: bases[k], enlarged: er)
+            rightEnv[k] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: bases[k])
+        }
+    }
+
+    /// A site form (blocks per bond sector) re-indexed by enlarged sector.
+    private func isometry(fromForm blocks: [[Double]], bond: SectorBasis, enlarged: EnlargedBasis)
+        -> ([[Double]?], [Int], [Int]) {
+        var iso = [[Double]?](repeating: nil, count: enlarged.labels.count)
+        var kept = [Int](repeating: 0, count: enlarged.labels.count)
+        var bondSector = [Int](repeating: -1, count: enlarged.labels.count)
+        for (j, (qb, r)) in bond.sectors.enumerated() {
+            guard let e = enlarged.index(qb) else { continue }
+            iso[e] = blocks[j]; kept[e] = r.count; bondSector[e] = j
+        }
+        return (iso, kept, bondSector)
+    }
+
+    // MARK: Sweeps
+
+    func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord {
+        var rec = DMRG.SweepRecord(starting: p)
+        for i in 0..<(L - 1) { rec.add(try update(i, rightward: true, p)) }
+        for i in stride(from: L - 2, through: 0, by: -1) { rec.add(try update(i, rightward: false, p)) }
+        rec.maxBondDimension = bases.map(\.dimension).max() ?? 1
+        return rec
+    }
+
+    /// The two-site vector layout: one block X_Q (dimL × dimR) per label Q present on both sides.
+    private struct Layout {
+        var offset: [Int]     // by left enlarged sector, −1 when absent
+        var rightIndex: [Int] // by left enlarged sector: the right enlarged sector with the same label
+        var count: Int
+    }
+
+    private func layout(_ el: EnlargedBasis, _ er: EnlargedBasis) -> Layout {
+        var off = [Int](repeating: -1, count: el.labels.count), ri = off
+        var n = 0
+        for (li, q) in el.labels.enumerated() {
+            guard let r = er.index(q), el.dims[li] > 0, er.dims[r] > 0 else { continue }
+            off[li] = n; ri[li] = r
+            n += el.dims[li] * er.dims[r]
+        }
+        return Layout(offset: off, rightIndex: ri, count: n)
+    }
+
+    private func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> SweepEngine.Update {
+        let el = EnlargedBasis(bond: bases[i], siteCharges: siteQ[i], left: true)
+        let er = EnlargedBasis(bond: bases[i + 2], siteCharges: siteQ[i + 1], left: false)
+        let lay = layout(el, er)
+        let x0 = guess(i, rightward: rightward, el: el, er: er, lay: lay)
+        let lc = EnlargedOperators.leftCandidates(leftEnv[i]!, byLeft[i], el)
+        let rc = EnlargedOperators.rightCandidates(rightEnv[i + 2]!, byRight[i + 1], er)
+        var merged = lc
+        for (key, set) in rc { merged[key, default: []].formUnion(set) }
+        var lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: el, channels: merged, reusing: &poolLeft)
+        var rw = EnlargedOperators(right: rightEnv[i + 2]!, byRight[i + 1], basis: er, channels: merged,
+                                   reusing: &poolRight)
+        let h = EnlargedHamiltonian(lw: lw, rw: rw, layout: (lay.offset, lay.rightIndex), dimension: lay.count,
+                                    scratch: &poolT1, &poolT2)
+        defer {
+            (poolT1, poolT2) = h.releaseScratch()
+            poolLeft = lw.releaseStorage()
+            poolRight = rw.releaseStorage()
+        }
+        let opts = LanczosEigensolver.Options(tolerance: p.eigensolverTolerance, maxKrylovDimension: maxKrylovDimension,
+                                              maxRestarts: 4)
+        let r = try LanczosEigensolver.lowest(start: x0, options: opts) { h.apply($0, $1) }
+        guard r.eigenvalue.isFinite else { throw DMRGError.numericalFailure(site: i, reason: "Lanczos eigenvalue is not finite") }
+        let truncation = try split(r.eigenvector, i: i, rightward: rightward, el: el, er: er, lay: lay, lw: lw, rw: rw, p)
+        return SweepEngine.Update(energy: r.eigenvalue, truncationError: truncation, products: r.matrixVectorProducts,
+                                  residual: r.residualNorm, converged: r.converged,
+                                  gemmFlops: h.flopsPerProduct * Double(r.matrixVectorProducts))
+    }
+
+    // MARK: Initial two-site vector from the current centre
+
+    private func guess(_ i: Int, rightward: Bool, el: EnlargedBasis, er: EnlargedBasis, lay: Layout) -> [Double] {
+        var x = [Double](repeating: 0, count: lay.count)
+        let d1 = siteQ[i].count, d2 = siteQ[i + 1].count
+        let mid = bases[i + 1]
+        x.withUnsafeMutableBufferPointer { xp in
+            let xb = xp.baseAddress!
+            if rightward && isLeftForm[i] || !rightward && !isLeftForm[i + 1] {
+                // Left form at i and right form at i+1 over the same bond: X_Q = A_Q B_Qᵀ.
+                for (j, (q, r)) in mid.sectors.enumerated() {
+                    guard let li = el.index(q), lay.offset[li] >= 0 else { continue }
+                    let n = el.dims[li], m = er.dims[lay.rightIndex[li]]
+                    forms[i][j].withUnsafeBufferPointer { a in
+                        forms[i + 1][j].withUnsafeBufferPointer { b in
+                            BufferBLAS.gemm(.none, .transpose, m: n, n: m, k: r.count, a: a.baseAddress!, lda: n,
+                                            b: b.baseAddress!, ldb: m, beta: 1, c: xb + lay.offset[li], ldc: n)
+                        }
+                    }
+                }
+            } else if rightward {
+                // Centre in right form at site i (over the old enlarged (s₁, bond i+1) basis), right form at i+1.
+                let eri = EnlargedBasis(bond: mid, siteCharges: siteQ[i], left: false)
+                for (jp, (qp, _)) in bases[i].sectors.enumerated() {
+                    guard let pi = eri.index(qp) else { continue }
+                    let kp = bases[i].sectors[jp].range.count, ldc = eri.dims[pi]
+                    for s in 0..<d1 {
+                        guard let j2 = midIndex(mid, qp + siteQ[i][s]) else { continue }
+                        let li = el.partSector[jp * d1 + s]
+                        guard lay.offset[li] >= 0 else { continue }
+                        let k2 = mid.sectors[j2].range.count, n = el.dims[li], m = er.dims[lay.rightIndex[li]]
+                        let o = eri.partOffset[j2 * d1 + s], ol = el.partOffset[jp * d1 + s]
+                        forms[i][jp].withUnsafeBufferPointer { c in
+                            forms[i + 1][j2].withUnsafeBufferPointer { b in
+                                BufferBLAS.gemm(.transpose, .transpose, m: kp, n: m, k: k2, a: c.baseAddress! + o, lda: ldc,
+                                                b: b.baseAddress!, ldb: m, beta: 1, c: xb + lay.offset[li] + ol, ldc: n)
+                            }
+                        }
+                    }
+                }
+            } else {
+                // Left form at i, centre in left form at site i+1 (over the old enlarged (bond i+1, s₂) basis).
+                let eli = EnlargedBasis(bond: mid, siteCharges: siteQ[i + 1], left: true)
+                for (jq, (qq, rq)) in bases[i + 2].sectors.enumerated() {
+                    guard let qi = eli.index(qq) else { continue }
+                    let ldc = eli.dims[qi]
+                    for s in 0..<d2 {
+                        guard let jp = midIndex(mid, qq - siteQ[i + 1][s]) else { continue }
+                        let ri = er.partSector[jq * d2 + s]
+                        guard let li = el.index(er.labels[ri]), lay.offset[li] >= 0 else { continue }
+                        let kp = mid.sectors[jp].range.count, n = el.dims[li]
+                        let o = eli.partOffset[jp * d2 + s], orr = er.partOffset[jq * d2 + s]
+                        forms[i][jp].withUnsafeBufferPointer { a in
+                            forms[i + 1][jq].withUnsafeBufferPointer { c in
+                                BufferBLAS.gemm(.none, .none, m: n, n: rq.count, k: kp, a: a.baseAddress!, lda: n,
+                                                b: c.baseAddress! + o, ldb: ldc, beta: 1,
+                                                c: xb + lay.offset[li] + n * orr, ldc: n)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return x
+    }
+
+    private func midIndex(_ b: SectorBasis, _ q: QuantumNumber) -> Int? {
+        var lo = 0, hi = b.sectors.count
+        while lo < hi {
+            let m = (lo + hi) >> 1
+            if b.sectors[m].charge == q { return m }
+            if b.sectors[m].charge < q { lo = m + 1 } else { hi = m }
+        }
+        return nil
+    }
+
+    // MARK: Split
+
+    /// Splits X through the block-diagonal reduced density matrix of the side the centre leaves (plus White's
+    /// noise from the enlarged operators), truncates by one global spectrum, stores the isometry and the new
+    /// centre, and renormalizes the environment. Returns the discarded weight.
+    private func split(_ x: [Double], i: Int, rightward: Bool, el: EnlargedBasis, er: EnlargedBasis, lay: Layout,
+                       lw: EnlargedOperators, rw: EnlargedOperators, _ p: DMRG.SweepParameters) throws -> Double {
+        let side = rightward ? el : er
+        let ns = side.labels.count
+        // Side sector → X block (offset, rows n, columns m) in its own orientation.
+        var rho = [[Double]?](repeating: nil, count: ns)
+        try x.withUnsafeBufferPointer { xp in
+            for li in 0..<el.labels.count where lay.offset[li] >= 0 {
+                let n = el.dims[li], m = er.dims[lay.rightIndex[li]]
+                let s = rightward ? li : lay.rightIndex[li]
+                let dim = rightward ? n : m
+                var r = [Double](repeating: 0, count: dim * dim)
+                if rightward {
+                    BufferBLAS.gemm(.none, .transpose, m: n, n: n, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
+                                    b: xp.baseAddress! + lay.offset[li], ldb: n, c: &r, ldc: n)
+                } else {
+                    BufferBLAS.gemm(.transpose, .none, m: m, n: m, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
+                                    b: xp.baseAddress! + lay.offset[li], ldb: n, c: &r, ldc: m)
+                }
+                rho[s] = r
+            }
+            if p.noise > 0 { try addNoise(xp.baseAddress!, rightward: rightward, el: el, er: er, lay: lay, lw: lw, rw: rw,
+                                          alpha: p.noise, rho: &rho) }
+        }
+        // Eigenpairs per sector; one global ranking.
+        var eig = [SymmetricEigenResult<Double>?](repeating: nil, count: ns)
+        var all: [(w: Double, s: Int)] = []
+        for s in 0..<ns {
+            guard let r = rho[s] else { continue }
+            let e = try Matrix(rows: side.dims[s], columns: side.dims[s], elements: r).symmetricEigen(vectors: true)
+            eig[s] = e
+            for v in e.eigenvalues { all.append((Swift.max(v, 0), s)) }
+        }
+        all.sort { $0.w > $1.w }
+        let k = try MPS<Double>.keptRank(all.map { $0.w.squareRoot() }, maxBondDimension: p.maxBondDimension, cutoff: p.cutoff)
+        var kept = [Int](repeating: 0, count: ns)
+        for j in 0..<k { kept[all[j].s] += 1 }
+        var charges: [QuantumNumber] = []
+        var bondSector = [Int](repeating: -1, count: ns)
+        var nb = 0
+        for s in 0..<ns where kept[s] > 0 {
+            bondSector[s] = nb; nb += 1
+            charges += Array(repeating: side.labels[s], count: kept[s])
+        }
+        let basis = SectorBasis(sortedCharges: charges)
+        var iso = [[Double]?](repeating: nil, count: ns)
+        var spectrum: [Double] = []
+        for s in 0..<ns where kept[s] > 0 {
+            let e = eig[s]!, n = side.dims[s], kq = kept[s]
+            var u = [Double](repeating: 0, count: n * kq)
+            e.eigenvectors.elements.withUnsafeBufferPointer { ev in
+                for jj in 0..<kq {
+                    let col = n - 1 - jj
+                    for r in 0..<n { u[r + n * jj] = ev[r + n * col] }
+                    spectrum.append(Swift.max(e.eigenvalues[col], 0).squareRoot())
+                }
+            }
+            iso[s] = u
+        }
+        // New centre: Uᵀ X (as the right form of site i+1) or X V (as the left form of site i).
+        var centre: [[Double]] = []
+        var keptWeight = 0.0
+        x.withUnsafeBufferPointer { xp in
+            for s in 0..<ns where kept[s] > 0 {
+                let kq = kept[s], u = iso[s]!
+                let li = rightward ? s : (el.index(er.labels[s]) ?? -1)
+                let n = rightward ? el.dims[s] : (li >= 0 ? el.dims[li] : 0)
+                let m = rightward ? (lay.offset[s] >= 0 ? er.dims[lay.rightIndex[s]] : 0) : er.dims[s]
+                // Right form of site i+1 has rows = enlarged-right dims of label; left form of site i rows = el dims.
+                let rowsOut = rightward ? (er.index(el.labels[s]).map { er.dims[$0] } ?? 0) : (li >= 0 ? el.dims[li] : 0)
+                var c = [Double](repeating: 0, count: rowsOut * kq)
+                if li >= 0, lay.offset[li] >= 0 {
+                    if rightward {
+                        BufferBLAS.gemm(.transpose, .none, m: m, n: kq, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
+                                        b: u, ldb: n, c: &c, ldc: m)
+                    } else {
+                        BufferBLAS.gemm(.none, .none, m: n, n: kq, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
+                                        b: u, ldb: m, c: &c, ldc: n)
+                    }
+                }
+                keptWeight += c.reduce(0) { $0 + $1 * $1 }
+                centre.append(c)
+            }
+        }
+        let scale = keptWeight > 0 ? 1 / keptWeight.squareRoot() : 1
+        for j in centre.indices { for t in centre[j].indices { centre[j][t] *= scale } }
+        let forms0 = (0..<ns).compactMap { iso[$0] }
+        if rightward {
+            forms[i] = forms0; isLeftForm[i] = true
+            forms[i + 1] = centre; isLeftForm[i + 1] = false
+            leftEnv[i + 1] = lw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis)
+        } else {
+            forms[i + 1] = forms0; isLeftForm[i + 1] = false
+            forms[i] = centre; isLeftForm[i] = true
+            rightEnv[i + 1] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis)
+        }
+        bases[i + 1] = basis
+        spectrum.sort(by: >)
+        let sn = spectrum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        spectra[i + 1] = sn > 0 ? spectrum.map { $0 / sn } : spectrum
+        return Swift.max(0, 1 - keptWeight)
+    }
+
+    /// White's perturbation α Σ_b P_b P_bᵀ / Σ‖P_b‖² with P_b = Lw_b X (rightward) or Rw_b Xᵀ (leftward); it
+    /// opens sectors X does not populate.
+    private func addNoise(_ x: UnsafePointer<Double>, rightward: Bool, el: EnlargedBasis, er: EnlargedBasis,
+                          lay: Layout, lw: EnlargedOperators, rw: EnlargedOperators, alpha: Double,
+                          rho: inout [[Double]?]) throws {
+        let side = rightward ? el : er
+        var pert = [[Double]?](repeating: nil, count: side.labels.count)
+        var total = 0.0
+        let op = rightward ? lw : rw
+        op.storage.withUnsafeBufferPointer { st in
+            for g in op.groups {
+                // X block with the group's ket sector.
+                let li = rightward ? g.ket : (el.index(er.labels[g.ket]) ?? -1)
+                guard li >= 0, lay.offset[li] >= 0 else { continue }
+                let n = el.dims[li], m = er.dims[lay.rightIndex[li]], k = g.channels.count
+                let nb = side.dims[g.bra]
+                let cols = rightward ? m : n
+                var z = [Double](repeating: 0, count: nb * k * cols)
+                z.withUnsafeMutableBufferPointer { zp in
+                    for j in 0..<k where g.nonzero[j] {
+                        if rightward {
+                            BufferBLAS.gemm(.none, .none, m: nb, n: m, k: n, a: st.baseAddress! + g.offset + j * nb, lda: k * nb,
+                                            b: x + lay.offset[li], ldb: n, c: zp.baseAddress! + nb * m * j, ldc: nb)
+                        } else {
+                            BufferBLAS.gemm(.none, .transpose, m: nb, n: n, k: m, a: st.baseAddress! + g.offset + j * nb * m,
+                                            lda: nb, b: x + lay.offset[li], ldb: n, c: zp.baseAddress! + nb * n * j, ldc: nb)
+                        }
+                    }
+                }
+                total += z.reduce(0) { $0 + $1 * $1 }
+                var acc = pert[g.bra] ?? [Double](repeating: 0, count: nb * nb)
+                BufferBLAS.gemm(.none, .transpose, m: nb, n: nb, k: k * cols, a: z, lda: nb, b: z, ldb: nb, beta: 1,
+                                c: &acc, ldc: nb)
+                pert[g.bra] = acc
+            }
+        }
+        guard total > 0 else { return }
+        let scale = alpha / total
+        for s in pert.indices {
+            guard let pm = pert[s] else { continue }
+            var r = rho[s] ?? [Double](repeating: 0, count: pm.count)
+            for t in r.indices { r[t] += scale * pm[t] }
+            rho[s] = r
+        }
+    }
+
+    // MARK: Dense tensors
+
+    var tensors: [Tensor<Double>] {
+        (0..<L).map { k in
+            let lb = bases[k], rb = bases[k + 1], d = siteQ[k].count
+            let cl = lb.dimension, cr = rb.dimension
+            var a = [Double](repeating: 0, count: cl * d * cr)
+            if isLeftForm[k] {
+                let e = EnlargedBasis(bond: lb, siteCharges: siteQ[k], left: true)
+                for (j, (q, rr)) in rb.sectors.enumerated() {
+                    guard let ei = e.index(q) else { continue }
+                    let n = e.dims[ei], blk = forms[k][j]
+                    for (jl, (_, lr)) in lb.sectors.enumerated() { for s in 0..<d where e.partSector[jl * d + s] == ei {
+                        let o = e.partOffset[jl * d + s]
+                        for c in 0..<rr.count { for l in lr {
+                            a[l + cl * (s + d * (rr.lowerBound + c))] = blk[o + (l - lr.lowerBound) + n * c]
+                        } }
+                    } }
+                }
+            } else {
+                let e = EnlargedBasis(bond: rb, siteCharges: siteQ[k], left: false)
+                for (j, (q, lr)) in lb.sectors.enumerated() {
+                    guard let ei = e.index(q) else { continue }
+                    let m = e.dims[ei], blk = forms[k][j]
+                    for (jr, (_, rr)) in rb.sectors.enumerated() { for s in 0..<d where e.partSector[jr * d + s] == ei {
+                        let o = e.partOffset[jr * d + s]
+                        for c in 0..<lr.count { for r in rr {
+                            a[lr.lowerBound + c + cl * (s + d * r)] = blk[o + (r - rr.lowerBound) + m * c]
+                        } }
+                    } }
+                }
+            }
+            return Tensor(uncheckedShape: [cl, d, cr], elements: a)
+        }
+    }
+}
+
+/// H_eff X = Σ_b Lw_b X Rw_bᵀ on the block-diagonal two-site vector, one stacked GEMM pair per sector pair.
+final class EnlargedHamiltonian {
+    struct Item { let lwOffset: Int, rwOffset: Int, xIn: Int, xOut: Int, k: Int, np: Int, n: Int, m: Int, mp: Int }
+    let lw: EnlargedOperators, rw: EnlargedOperators
+    let items: [Item]
+    private var t1: [Double], t2: [Double]
+    let flopsPerProduct: Double
+    let dimension: Int
+
+    init(lw: EnlargedOperators, rw: EnlargedOperators, layout: (offset: [Int], rightIndex: [Int]), dimension: Int,
+         scratch s1: inout [Double], _ s2: inout [Double]) {
+        self.lw = lw; self.rw = rw
+        var its: [Item] = []
+        var maxT = 0
+        var flops = 0.0
+        let el = lw.basis, er = rw.basis
+        for g in lw.groups {
+            let inL = g.ket, outL = g.bra
+            guard layout.offset[inL] >= 0, layout.offset[outL] >= 0,
+                  let gr = rw.group(bra: layout.rightIndex[outL], ket: layout.rightIndex[inL]) else { continue }
+            let h = rw.groups[gr]
+            assert(h.channels == g.channels, "enlarged operator channel lists differ")
+            let it = Item(lwOffset: g.offset, rwOffset: h.offset, xIn: layout.offset[inL], xOut: layout.offset[outL],
+                          k: g.channels.count, np: el.dims[outL], n: el.dims[inL], m: er.dims[layout.rightIndex[inL]],
+                          mp: er.dims[layout.rightIndex[outL]])
+            its.append(it)
+            maxT = Swift.max(maxT, it.k * it.np * it.m)
+            flops += 2 * Double(it.k * it.np * it.m) * Double(it.n + it.mp)
+        }
+        items = its
+        t1 = s1; s1 = []
+        t2 = s2; s2 = []
+        if t1.count < maxT { t1 = [Double](repeating: 0, count: maxT) }
+        if t2.count < maxT { t2 = [Double](repeating: 0, count: maxT) }
+        flopsPerProduct = flops
+        self.dimension = dimension
+    }
+
+    /// Hands the product scratch back for reuse.
+    func releaseScratch() -> ([Double], [Double]) {
+        let r = (t1, t2)
+        t1 = []; t2 = []
+        return r
+    }
+
+    func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        for i in 0..<dimension { y[i] = 0 }
+        lw.storage.withUnsafeBufferPointer { lp in
+            rw.storage.withUnsafeBufferPointer { rp in
+                t1.withUnsafeMutableBufferPointer { p1 in
+                    t2.withUnsafeMutableBufferPointer { p2 in
+                        for it in items {
+                            BufferBLAS.gemm(.none, .none, m: it.k * it.np, n: it.m, k: it.n, a: lp.baseAddress! + it.lwOffset,
+                                            lda: it.k * it.np, b: x + it.xIn, ldb: it.n, c: p1.baseAddress!, ldc: it.k * it.np)
+                            BlockStack.verticalToHorizontal(p1.baseAddress!, p2.baseAddress!, k: it.k, r: it.np, c: it.m)
+                            BufferBLAS.gemm(.none, .transpose, m: it.np, n: it.mp, k: it.k * it.m, a: p2.baseAddress!,
+                                            lda: it.np, b: rp.baseAddress! + it.rwOffset, ldb: it.mp, beta: 1,
+                                            c: y + it.xOut, ldc: it.np)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
