@@ -237,4 +237,31 @@ import Testing
         let tfim = try run(["dmrg", "--model", "tfim", "--sites", "8", "--conserve", "sz"])
         #expect(tfim.status == 1 && tfim.stderr.contains("conserve"))
     }
+
+    /// Issue 6 additions: `--df-threshold` keys (DF threshold 0 reproduces the exact MPO's energy, so the reported
+    /// error is ~0; at 1e-2 the kept factor count is references.json's L = 16 for LiH), `--contraction`, and
+    /// `--conserve parity` on the Ising chain against the free-fermion energy of L = 16, −20.01638790048514
+    /// (Data/tn/references.json).
+    @Test func dmrgDoubleFactorizedAndParity() throws {
+        let zero = try json(["dmrg", "--fcidump", "Data/qchem/lih_sto3g.FCIDUMP", "--max-bond-dimension", "64",
+                             "--df-threshold", "0", "--json"])
+        for k in ["df_threshold", "energy_error_vs_exact_mpo", "mpo_bond_dimension", "exact_energy", "state_energy",
+                  "exact_mpo_bond_dimension", "df_retained_eigenvectors"] { #expect(zero[k] != nil, "\(k)") }
+        #expect(abs(zero["energy_error_vs_exact_mpo"] as? Double ?? 1) < 1e-9)
+        #expect(abs((zero["exact_energy"] as? Double ?? 0) - -7.882403410335496) < 1e-8)
+        let coarse = try json(["dmrg", "--fcidump", "Data/qchem/lih_sto3g.FCIDUMP", "--max-bond-dimension", "64",
+                               "--df-threshold", "1e-2", "--json"])
+        #expect(coarse["df_factors"] as? Int == 16 && coarse["df_retained_eigenvectors"] as? Int == 48)
+        #expect(abs(coarse["energy_error_vs_exact_mpo"] as? Double ?? 0) > 1e-6)
+        let noDump = try run(["dmrg", "--model", "tfim", "--sites", "8", "--df-threshold", "1e-3"])
+        #expect(noDump.status == 64 && noDump.stderr.contains("--df-threshold"))
+        let channel = try json(["dmrg", "--model", "heisenberg", "--sites", "12", "--conserve", "sz", "--cutoff", "1e-14",
+                                "--contraction", "channel-wise", "--json"])
+        #expect(abs((channel["energy"] as? Double ?? 0) - -5.14209063284053) < 1e-10)
+        let parity = try json(["dmrg", "--model", "tfim", "--sites", "16", "--conserve", "parity", "--cutoff", "1e-14", "--json"])
+        #expect(parity["conserve"] as? String == "parity")
+        #expect(abs((parity["energy"] as? Double ?? 0) - -20.01638790048514) < 1e-9)
+        let heis = try run(["dmrg", "--model", "heisenberg", "--sites", "8", "--conserve", "parity"])
+        #expect(heis.status == 1 && heis.stderr.contains("parity"))
+    }
 }

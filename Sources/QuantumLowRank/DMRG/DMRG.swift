@@ -46,7 +46,7 @@ extension DMRG {
             }
             let config = options.initialConfiguration ?? (0..<L).map { $0 % 2 == 0 ? 0 : dims[$0] - 1 }
             let charges = try hamiltonian.channelCharges(q)
-            if options.symmetricContraction.usesEnlargedBlocks(mpoBondDimension: hamiltonian.maxBondDimension) {
+            if options.symmetricContraction == .enlargedBlocks {
                 engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q, configuration: config,
                                                   maxKrylovDimension: options.maxKrylovDimension)
             } else {

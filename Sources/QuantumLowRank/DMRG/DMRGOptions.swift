@@ -14,26 +14,19 @@ public enum DMRG {
         case singleSite = "single-site"
     }
 
-    /// How the charge-conserving engine applies the two-site effective Hamiltonian.
+    /// How the charge-conserving engine applies the two-site effective Hamiltonian. Both give the same
+    /// result; they differ in speed.
     public enum SymmetricContraction: String, Sendable, Equatable, CaseIterable {
-        /// Enlarged blocks when the MPO has more than 16 channels on some bond (ab initio Hamiltonians),
-        /// channel-wise otherwise (spin chains).
-        case automatic
-        /// Environment, MPO and environment contracted one after the other over charge blocks (cost
-        /// O(w d² χ³) in GEMMs plus O(nnz(W₁W₂) χ²) in block AXPYs): fastest for small MPO bond dimension w.
-        case channelWise = "channel-wise"
         /// The operators of the two enlarged blocks, Lw_b = L ⊗ W₁ and Rw_b = W₂ ⊗ R, formed once per update and
-        /// applied as Σ_b Lw_b X Rw_bᵀ with channels stacked per sector pair (White 1992; block2's fused
-        /// operators): for the O(n²)-channel quantum-chemistry MPO.
+        /// applied as Σ_b Lw_b X Rw_bᵀ with the channels that join the same sectors stacked into one GEMM
+        /// (White 1992's superblock; block2's fused two-site operators). Environments are stored block-sparse.
+        /// The default: fastest in every case measured (Heisenberg L = 100: 0.67 s vs 1.09 s at χ = 64, 3.2 s vs
+        /// 4.5 s at χ = 256; H10: 38 s vs hours at M = 500).
         case enlargedBlocks = "enlarged-blocks"
-
-        func usesEnlargedBlocks(mpoBondDimension w: Int) -> Bool {
-            switch self {
-            case .automatic: return w > 16
-            case .channelWise: return false
-            case .enlargedBlocks: return true
-            }
-        }
+        /// Environment, MPO and environment contracted one after the other over charge blocks on dense
+        /// storage (O(w d² χ³) in GEMMs plus O(nnz(W₁W₂) χ²) in block AXPYs, χ²·w memory per environment):
+        /// kept as an independent implementation to cross-check against.
+        case channelWise = "channel-wise"
     }
 
     /// The parameters of one full sweep (left → right → left).
@@ -94,7 +87,7 @@ public enum DMRG {
         /// symmetric runs it fixes the sector (default: alternating first and last basis state, Sᶻ = 0 for
         /// even spin chains); for dense runs it replaces the random start.
         public var initialConfiguration: [Int]?
-        /// How the charge-conserving engine contracts the MPO (default ``SymmetricContraction/automatic``).
+        /// How the charge-conserving engine contracts the MPO (default ``SymmetricContraction/enlargedBlocks``).
         public var symmetricContraction: SymmetricContraction
         /// An explicit per-sweep schedule; when set it replaces the ramp, noise and tolerance rules (the last
         /// entry repeats until ``maxSweeps``).
@@ -106,7 +99,7 @@ public enum DMRG {
                     eigensolverTolerance: Double = 1e-7, maxKrylovDimension: Int = 20,
                     algorithm: Algorithm = .twoSite, initialBondDimension: Int = 16, seed: UInt64 = 1,
                     conserveQuantumNumbers: Bool = false, initialConfiguration: [Int]? = nil,
-                    schedule: [SweepParameters]? = nil, symmetricContraction: SymmetricContraction = .automatic) {
+                    schedule: [SweepParameters]? = nil, symmetricContraction: SymmetricContraction = .enlargedBlocks) {
             self.symmetricContraction = symmetricContraction
             self.conserveQuantumNumbers = conserveQuantumNumbers
             self.initialConfiguration = initialConfiguration

@@ -44,6 +44,14 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
 
     /// Spin ½ (d = 2), basis |↑⟩, |↓⟩.
     public static let spinHalf: SiteType = spin(twiceS: 1, name: "spin-1/2")
+    /// Spin ½ whose conserved charge is the Z₂ parity of the number of ↓ spins (|↑⟩ even, |↓⟩ odd) instead of
+    /// 2Sᶻ: for Hamiltonians that conserve only Π σᶻ, such as the Ising chain in the basis of
+    /// ``SpinModel/parityBasisOpSum(sites:parameters:)``. Same operators as ``spinHalf``.
+    public static let spinHalfParity: SiteType = {
+        let s = spinHalf
+        return SiteType(name: "spin-1/2 (Z2)", dimension: 2, operators: s.operators,
+                        quantumNumbers: [QuantumNumber(parity: 0), QuantumNumber(parity: 1)])
+    }()
     /// Spin 1 (d = 3), basis |+1⟩, |0⟩, |−1⟩.
     public static let spinOne: SiteType = spin(twiceS: 2, name: "spin-1")
 
@@ -145,7 +153,7 @@ public enum OperatorError: Error, Equatable, Sendable, CustomStringConvertible {
             return "unknown model '\(name)' (known: heisenberg, xxz, tfim, spin1-heisenberg)"
         case let .invalidMPO(reason): return "invalid MPO: \(reason)"
         case let .chargeNotConserved(site):
-            return "the operator does not conserve the quantum numbers (first violation at site \(site)); use --conserve none"
+            return "the operator does not conserve the quantum numbers (first violation at site \(site)); use --conserve none (or parity for tfim)"
         }
     }
 }

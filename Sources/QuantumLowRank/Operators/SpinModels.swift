@@ -57,6 +57,25 @@ public enum SpinModel: String, Sendable, CaseIterable {
         return h
     }
 
+    /// The transverse-field Ising chain in the basis where its Z₂ symmetry P = Π σˣ is diagonal: a Hadamard on
+    /// every site maps H = −J Σ ZZ − g Σ X to H′ = −J Σ XX − g Σ Z, with the same spectrum, on
+    /// ``SiteType/spinHalfParity`` sites whose charge is the parity of the number of ↓ spins. For g > 0 the
+    /// ground state lies in the even sector (start from all ↑). Throws ``DMRGError/invalidOption(argument:reason:)``
+    /// for the other models (they conserve 2Sᶻ: use ``opSum(sites:parameters:)``).
+    public func parityBasisOpSum(sites: Int, parameters p: Parameters = Parameters()) throws -> OpSum {
+        guard self == .tfim else {
+            throw DMRGError.invalidOption(argument: "conserve",
+                                          reason: "Z2 parity is offered for tfim; \(rawValue) conserves total Sz")
+        }
+        guard sites >= 2 else { throw OperatorError.tooFewSites(sites: sites, minimum: 2) }
+        let field = p.field ?? defaultField
+        var h = OpSum(sites: sites, siteType: .spinHalfParity)
+        for i in 0..<(sites - 1) { h.add(-p.coupling, ("X", i), ("X", i + 1)) }
+        for i in 0..<sites { h.add(-field, ("Z", i)) }
+        try h.validate()
+        return h
+    }
+
     /// The compiled MPO (bond dimension 5 for the Heisenberg family, 3 for TFIM).
     public func mpo(sites: Int, parameters: Parameters = Parameters()) throws -> MPO {
         try MPO(opSum(sites: sites, parameters: parameters))

@@ -1,35 +1,56 @@
-/// An abelian quantum number: a pair of U(1) charges, added component-wise.
+/// An abelian quantum number: two U(1) charges added component-wise and one Z₂ charge added modulo 2.
 ///
 /// Spin chains use (2Sᶻ, 0); electrons use (N, 2Sᶻ) (the product U(1) × U(1) of particle number and spin
-/// projection). Ordered lexicographically so bond bases can be sorted into contiguous sectors.
+/// projection); the transverse-field Ising chain uses the Z₂ parity of the number of flipped spins
+/// (``SiteType/spinHalfParity``). Ordered lexicographically so bond bases can be sorted into contiguous sectors.
 public struct QuantumNumber: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The first U(1) charge.
     public var first: Int
     /// The second U(1) charge (0 when only one is used).
     public var second: Int
+    /// The Z₂ charge, 0 (even) or 1 (odd).
+    public var parity: Int
 
-    /// The charge (first, second).
+    /// The charge (first, second) with even parity.
     public init(_ first: Int, _ second: Int = 0) {
         self.first = first
         self.second = second
+        self.parity = 0
     }
 
-    /// The neutral charge (0, 0).
+    /// A pure Z₂ charge: `parity` modulo 2 (0 even, 1 odd).
+    public init(parity: Int) {
+        self.first = 0
+        self.second = 0
+        self.parity = ((parity % 2) + 2) % 2
+    }
+
+    /// The neutral charge (0, 0, even).
     public static let zero = QuantumNumber(0, 0)
 
     public static func + (a: QuantumNumber, b: QuantumNumber) -> QuantumNumber {
-        QuantumNumber(a.first + b.first, a.second + b.second)
+        var q = QuantumNumber(a.first + b.first, a.second + b.second)
+        q.parity = a.parity ^ b.parity
+        return q
     }
 
     public static func - (a: QuantumNumber, b: QuantumNumber) -> QuantumNumber {
-        QuantumNumber(a.first - b.first, a.second - b.second)
+        var q = QuantumNumber(a.first - b.first, a.second - b.second)
+        q.parity = a.parity ^ b.parity
+        return q
     }
 
     public static func < (a: QuantumNumber, b: QuantumNumber) -> Bool {
-        a.first != b.first ? a.first < b.first : a.second < b.second
+        if a.first != b.first { return a.first < b.first }
+        if a.second != b.second { return a.second < b.second }
+        return a.parity < b.parity
     }
 
-    public var description: String { second == 0 ? "\(first)" : "(\(first), \(second))" }
+    public var description: String {
+        let u1 = second == 0 ? "\(first)" : "(\(first), \(second))"
+        if parity == 0 { return u1 }
+        return first == 0 && second == 0 ? "odd" : "\(u1) odd"
+    }
 }
 
 /// A basis of a tensor leg sorted by quantum number, so each charge sector is a contiguous index range
