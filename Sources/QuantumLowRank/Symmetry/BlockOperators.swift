@@ -25,9 +25,11 @@ struct RenormalizedOperators: Sendable {
 
 /// The operators of an enlarged block for every channel of the bond between the two centre sites:
 /// Lw_b[(l′ s′), (l s)] = Σ_a L_a[l′, l] W[a, b, s′, s] on the left, Rw_b[(s′ r′), (s r)] = Σ_c W[b, c, s′, s]
-/// R_c[r′, r] on the right. Grouped by (bra sector, ket sector) of the ``EnlargedBasis``; the left side stacks
-/// a group's channel blocks vertically, the right side horizontally, so Σ_b Lw_b X Rw_bᵀ is one GEMM per side
-/// and group (the channel batching that removes per-call overhead for the O(n²)-channel chemistry MPO).
+/// R_c[r′, r] on the right. Grouped by (bra sector, ket sector) of the ``EnlargedBasis``, with a group's channel
+/// blocks stacked vertically: Lw_b itself on the left ((k·n′) × n), the transpose Rw_bᵀ on the right
+/// ((k·m) × m′). Then Σ_b Lw_b X Rw_bᵀ is one GEMM per side and group with both constant operands untransposed
+/// (the channel batching that removes per-call overhead for the O(n²)-channel chemistry MPO; storing Rwᵀ
+/// avoids OpenBLAS's transposing pack of the largest operand on every product).
 struct EnlargedOperators {
     struct Group {
         let bra: Int, ket: Int
@@ -100,7 +102,7 @@ struct EnlargedOperators {
         }
     }
 
-    /// The enlarged right block, horizontally stacked.
+    /// The enlarged right block, as stacked transposes Rw_bᵀ.
     init(right env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
          channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
         basis = eb
@@ -118,10 +120,11 @@ struct EnlargedOperators {
                             let gi = lookup[pb * eb.labels.count + pk]!
                             let p = Self.position(of: e.a, in: groups[gi].channels)
                             groups[gi].nonzero[p] = true
-                            let mp = eb.dims[pb], m = eb.dims[pk]
-                            let dst = st.baseAddress! + groups[gi].offset + eb.partOffset[g.bra * d + e.sp]
-                                + mp * (p * m + eb.partOffset[g.ket * d + e.s])
-                            BlockStack.axpy(e.value, block, lds: rows, dst, ldd: mp, r: rows, c: cols)
+                            let m = eb.dims[pk], k = groups[gi].channels.count
+                            // Rw_bᵀ[(s r), (s′ r′)] += v R_c[r′, r]ᵀ, block p at rows p m, leading dimension k m.
+                            let dst = st.baseAddress! + groups[gi].offset + p * m + eb.partOffset[g.ket * d + e.s]
+                                + k * m * eb.partOffset[g.bra * d + e.sp]
+                            BlockStack.axpyTransposed(e.value, block, lds: rows, dst, ldd: k * m, r: rows, c: cols)
                         }
                     }
                 }
@@ -209,25 +212,21 @@ struct EnlargedOperators {
                         }
                     }
                 } else {
-                    // Y_j = Pᵀ_bra Op_j (kb × nk) for selected j, stacked vertically (ks kb × nk); · P_ket → (ks kb × kk).
-                    work = [Double](repeating: 0, count: ks * kb * nk)
-                    work2 = [Double](repeating: 0, count: ks * kb * kk)
+                    // Y = Rwᵀ (k nk × nb) · P_bra → (k nk × kb); E′_j = Y_jᵀ P_ket (kb × kk) per selected channel.
+                    work = [Double](repeating: 0, count: k * nk * kb)
                     pb.withUnsafeBufferPointer { pbp in
-                        work.withUnsafeMutableBufferPointer { w in
-                            for (js, j) in sel.enumerated() {
-                                BufferBLAS.gemm(.transpose, .none, m: kb, n: nk, k: nb, a: pbp.baseAddress!, lda: nb,
-                                                b: st.baseAddress! + g.offset + j * nb * nk, ldb: nb,
-                                                c: w.baseAddress! + js * kb, ldc: ks * kb)
+                        BufferBLAS.gemm(.none, .none, m: k * nk, n: kb, k: nb, a: st.baseAddress! + g.offset, lda: k * nk,
+                                        b: pbp.baseAddress!, ldb: nb, c: &work, ldc: k * nk)
+                    }
+                    work.withUnsafeBufferPointer { w in
+                        pk.withUnsafeBufferPointer { pkp in
+                            data.withUnsafeMutableBufferPointer { dp in
+                                for (js, j) in sel.enumerated() {
+                                    BufferBLAS.gemm(.transpose, .none, m: kb, n: kk, k: nk, a: w.baseAddress! + j * nk,
+                                                    lda: k * nk, b: pkp.baseAddress!, ldb: nk,
+                                                    c: dp.baseAddress! + offset + js * kb * kk, ldc: kb)
+                                }
                             }
-                        }
-                    }
-                    pk.withUnsafeBufferPointer { pkp in
-                        BufferBLAS.gemm(.none, .none, m: ks * kb, n: kk, k: nk, a: work, lda: ks * kb,
-                                        b: pkp.baseAddress!, ldb: nk, c: &work2, ldc: ks * kb)
-                    }
-                    data.withUnsafeMutableBufferPointer { dp in
-                        work2.withUnsafeBufferPointer { w2 in
-                            BlockStack.verticalToHorizontal(w2.baseAddress!, dp.baseAddress! + offset, k: ks, r: kb, c: kk)
                         }
                     }
                 }

@@ -81,6 +81,17 @@ enum BlockStack {
         }
     }
 
+    /// dst[col + ldd·i] += α src[i + lds·col] for an r × c source block (the transpose added).
+    @inline(__always)
+    static func axpyTransposed(_ alpha: Double, _ src: UnsafePointer<Double>, lds: Int, _ dst: UnsafeMutablePointer<Double>,
+                               ldd: Int, r: Int, c: Int) {
+        // Rows outer so the writes run contiguously (strided reads are cheaper than strided writes).
+        for i in 0..<r {
+            let s = src + i, t = dst + ldd * i
+            for col in 0..<c { t[col] += alpha * s[lds * col] }
+        }
+    }
+
     /// dst[i + ldd·col] += α src[i + lds·col] for an r × c block.
     @inline(__always)
     static func axpy(_ alpha: Double, _ src: UnsafePointer<Double>, lds: Int, _ dst: UnsafeMutablePointer<Double>,

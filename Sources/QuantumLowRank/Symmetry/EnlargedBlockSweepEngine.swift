@@ -342,23 +342,33 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                 guard li >= 0, lay.offset[li] >= 0 else { continue }
                 let n = el.dims[li], m = er.dims[lay.rightIndex[li]], k = g.channels.count
                 let nb = side.dims[g.bra]
-                let cols = rightward ? m : n
-                var z = [Double](repeating: 0, count: nb * k * cols)
-                z.withUnsafeMutableBufferPointer { zp in
-                    for j in 0..<k where g.nonzero[j] {
-                        if rightward {
+                var acc = pert[g.bra] ?? [Double](repeating: 0, count: nb * nb)
+                if rightward {
+                    // P_j = Lw_j X (nb × m), side by side (nb × k m); ρ += P Pᵀ.
+                    var z = [Double](repeating: 0, count: nb * k * m)
+                    z.withUnsafeMutableBufferPointer { zp in
+                        for j in 0..<k where g.nonzero[j] {
                             BufferBLAS.gemm(.none, .none, m: nb, n: m, k: n, a: st.baseAddress! + g.offset + j * nb, lda: k * nb,
                                             b: x + lay.offset[li], ldb: n, c: zp.baseAddress! + nb * m * j, ldc: nb)
-                        } else {
-                            BufferBLAS.gemm(.none, .transpose, m: nb, n: n, k: m, a: st.baseAddress! + g.offset + j * nb * m,
-                                            lda: nb, b: x + lay.offset[li], ldb: n, c: zp.baseAddress! + nb * n * j, ldc: nb)
                         }
                     }
+                    total += z.reduce(0) { $0 + $1 * $1 }
+                    BufferBLAS.gemm(.none, .transpose, m: nb, n: nb, k: k * m, a: z, lda: nb, b: z, ldb: nb, beta: 1,
+                                    c: &acc, ldc: nb)
+                } else {
+                    // P_jᵀ = X Rw_jᵀ (n × nb), stacked (k n × nb); ρ += Pᵀᵀ Pᵀ.
+                    var z = [Double](repeating: 0, count: k * n * nb)
+                    z.withUnsafeMutableBufferPointer { zp in
+                        for j in 0..<k where g.nonzero[j] {
+                            BufferBLAS.gemm(.none, .none, m: n, n: nb, k: m, a: x + lay.offset[li], lda: n,
+                                            b: st.baseAddress! + g.offset + j * m, ldb: k * m,
+                                            c: zp.baseAddress! + j * n, ldc: k * n)
+                        }
+                    }
+                    total += z.reduce(0) { $0 + $1 * $1 }
+                    BufferBLAS.gemm(.transpose, .none, m: nb, n: nb, k: k * n, a: z, lda: k * n, b: z, ldb: k * n, beta: 1,
+                                    c: &acc, ldc: nb)
                 }
-                total += z.reduce(0) { $0 + $1 * $1 }
-                var acc = pert[g.bra] ?? [Double](repeating: 0, count: nb * nb)
-                BufferBLAS.gemm(.none, .transpose, m: nb, n: nb, k: k * cols, a: z, lda: nb, b: z, ldb: nb, beta: 1,
-                                c: &acc, ldc: nb)
                 pert[g.bra] = acc
             }
         }
@@ -464,8 +474,8 @@ final class EnlargedHamiltonian {
                             BufferBLAS.gemm(.none, .none, m: it.k * it.np, n: it.m, k: it.n, a: lp.baseAddress! + it.lwOffset,
                                             lda: it.k * it.np, b: x + it.xIn, ldb: it.n, c: p1.baseAddress!, ldc: it.k * it.np)
                             BlockStack.verticalToHorizontal(p1.baseAddress!, p2.baseAddress!, k: it.k, r: it.np, c: it.m)
-                            BufferBLAS.gemm(.none, .transpose, m: it.np, n: it.mp, k: it.k * it.m, a: p2.baseAddress!,
-                                            lda: it.np, b: rp.baseAddress! + it.rwOffset, ldb: it.mp, beta: 1,
+                            BufferBLAS.gemm(.none, .none, m: it.np, n: it.mp, k: it.k * it.m, a: p2.baseAddress!,
+                                            lda: it.np, b: rp.baseAddress! + it.rwOffset, ldb: it.k * it.m, beta: 1,
                                             c: y + it.xOut, ldc: it.np)
                         }
                     }
