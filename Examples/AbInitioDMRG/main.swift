@@ -9,8 +9,14 @@
 //     the largest bond of the exact state is at most 4³ = 64, so M = 64 with cutoff 1e-14 is exact and DMRG must
 //     reproduce full CI. Printed: one line per sweep, the MPO bond dimension, E_RHF, E_DMRG − E_FCI and the share of
 //     the correlation energy E_FCI − E_RHF recovered.
+//   • H₂O with its two-electron integrals replaced by the double factorization truncated at 1e-2, 1e-3 and 1e-4
+//     (AbInitioHamiltonian.doubleFactorized): the energy error against the exact MPO, and both MPOs' bond dimensions
+//     after charge-preserving rounding (MPO.compressed).
 //   • The Hubbard dimer H = −t Σ_σ (c†₀σ c₁σ + c†₁σ c₀σ) + U Σ_i n_i↑ n_i↓ with t = 1, U = 4, two electrons and MS2 = 0,
 //     whose ground-state energy is (U − √(U² + 16t²))/2.
+//
+// H₁₀ (10 orbitals) at M = 500 reaches full CI too, in about half a minute on one core:
+//   lowrank dmrg --fcidump Data/qchem/h10_sto3g_r1.0A.FCIDUMP --max-bond-dimension 500
 import Foundation
 import LowRankKernels
 import QuantumLowRank
@@ -70,6 +76,30 @@ func runMolecule(_ name: String, directory: String) throws {
     print()
 }
 
+/// The double-factorized Hamiltonian at several thresholds against the exact one (same M, same start).
+func runDoubleFactorized(_ name: String, directory: String) throws {
+    let dump = try FCIDUMP.read(directory + "/" + name + ".FCIDUMP")
+    let order = try AbInitioHamiltonian.fiedlerOrdering(dump)
+    let config = try AbInitioHamiltonian.rhfConfiguration(dump, ordering: order)
+    let options = DMRG.Options(maxBondDimension: 64, cutoff: 1e-14, noise: 1e-4, conserveQuantumNumbers: true,
+                               initialConfiguration: config)
+    let exactMPO = try MPO(AbInitioHamiltonian.opSum(dump, ordering: order))
+    let exact = try DMRG.groundState(of: exactMPO, options: options)
+    let exactRank = try exactMPO.compressed(relativeError: 1e-12).maxBondDimension
+    print("\(name), double-factorized two-electron integrals (exact MPO: E = \(String(format: "%.12f", exact.energy)), "
+          + "bond dimension \(exactMPO.maxBondDimension), \(exactRank) after rounding)")
+    for threshold in [1e-2, 1e-3, 1e-4] {
+        let df = try AbInitioHamiltonian.doubleFactorized(dump, threshold: threshold)
+        let mpo = try MPO(AbInitioHamiltonian.opSum(df.hamiltonian, ordering: order)).compressed(relativeError: 1e-12)
+        let r = try DMRG.groundState(of: mpo, options: options)
+        print(String(format: "  threshold %.0e: %2d factors, %3d eigenvectors, max |M − M̃| %.1e, E_DF − E = %+.3e Eh, "
+                     + "MPO bond dimension %d", threshold, df.factorization.factors.count,
+                     df.factorization.retainedEigenvectors, df.factorization.maxAbsError, r.energy - exact.energy,
+                     mpo.maxBondDimension))
+    }
+    print()
+}
+
 do {
     let start = Date()
     guard let data = locateQChemData() else {
@@ -81,6 +111,7 @@ do {
         exit(1)
     }
     for name in ["lih_sto3g", "h2o_sto3g"] { try runMolecule(name, directory: data) }
+    try runDoubleFactorized("h2o_sto3g", directory: data)
 
     // Hubbard dimer, t = 1, U = 4: two sites, two electrons, MS2 = 0 (one ↑ on site 0, one ↓ on site 1).
     // Hopping in both directions keeps H Hermitian; MPO(_:) attaches the Jordan–Wigner strings and signs.

@@ -130,14 +130,7 @@ struct SymmetricDMRGTests {
         var g = SeededGenerator(seed: 2026)
         for _ in 0..<3 {
             let L = 10
-            var h = OpSum(sites: L, siteType: .spinHalf)
-            for i in 0..<(L - 1) {
-                let j = 0.5 + g.uniform(), delta = 0.5 + g.uniform()
-                h.add(0.5 * j, ("S+", i), ("S-", i + 1))
-                h.add(0.5 * j, ("S-", i), ("S+", i + 1))
-                h.add(j * delta, ("Sz", i), ("Sz", i + 1))
-            }
-            let mpo = try MPO(h)
+            let mpo = try MPO(randomXXZ(sites: L, &g))
             let exact = try mpo.dense().symmetricEigen(vectors: false).eigenvalues[0]
             let opts = DMRG.Options(maxBondDimension: 64, cutoff: 1e-14)
             var sym = opts

@@ -48,57 +48,38 @@ struct EnlargedOperators {
     /// Sector-pair key.
     struct LabelPair: Hashable { let bra: QuantumNumber, ket: QuantumNumber }
 
-    /// The (bra, ket, channel) triples an enlarged left block has: from the environment's groups and the
-    /// MPO entries by left channel.
+    /// The (bra, ket, channel) triples an enlarged block has: from the environment's groups and the MPO entries
+    /// indexed by the environment-side channel (`entries[a]`), with `middle(e)` the entry's channel on the bond
+    /// between the centre sites (e.b on the left, e.a on the right).
+    static func candidates(_ env: RenormalizedOperators, _ entries: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis,
+                           middle: (SparseMPOTensor.Entry) -> Int) -> [LabelPair: Set<Int>] {
+        var out: [LabelPair: Set<Int>] = [:]
+        let d = eb.d
+        for g in env.groups { for a in g.channels { for e in entries[a] {
+            let key = LabelPair(bra: eb.labels[eb.partSector[g.bra * d + e.sp]], ket: eb.labels[eb.partSector[g.ket * d + e.s]])
+            out[key, default: []].insert(middle(e))
+        } } }
+        return out
+    }
+
+    /// ``candidates(_:_:_:middle:)`` of a left block (entries by left channel, middle channel b).
     static func leftCandidates(_ env: RenormalizedOperators, _ byLeft: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis)
-        -> [LabelPair: Set<Int>] {
-        var out: [LabelPair: Set<Int>] = [:]
-        let d = eb.d
-        for g in env.groups { for a in g.channels { for e in byLeft[a] {
-            let key = LabelPair(bra: eb.labels[eb.partSector[g.bra * d + e.sp]], ket: eb.labels[eb.partSector[g.ket * d + e.s]])
-            out[key, default: []].insert(e.b)
-        } } }
-        return out
-    }
+        -> [LabelPair: Set<Int>] { candidates(env, byLeft, eb) { $0.b } }
 
-    /// The same for an enlarged right block, from the MPO entries by right channel.
+    /// ``candidates(_:_:_:middle:)`` of a right block (entries by right channel, middle channel a).
     static func rightCandidates(_ env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis)
-        -> [LabelPair: Set<Int>] {
-        var out: [LabelPair: Set<Int>] = [:]
-        let d = eb.d
-        for g in env.groups { for c in g.channels { for e in byRight[c] {
-            let key = LabelPair(bra: eb.labels[eb.partSector[g.bra * d + e.sp]], ket: eb.labels[eb.partSector[g.ket * d + e.s]])
-            out[key, default: []].insert(e.a)
-        } } }
-        return out
-    }
+        -> [LabelPair: Set<Int>] { candidates(env, byRight, eb) { $0.a } }
 
-    /// Allocates zeroed groups for the given channel sets (each sorted) and fills them from the environment.
+    /// Allocates zeroed groups for the given channel sets (each sorted) and fills Lw_b, stacked vertically.
     init(left env: RenormalizedOperators, _ byLeft: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
          channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
         basis = eb
         vertical = true
         allocate(channels, reusing: &buffer)
-        let d = eb.d
-        storage.withUnsafeMutableBufferPointer { st in
-            env.storage.withUnsafeBufferPointer { src in
-                for g in env.groups {
-                    let rows = env.basis.sectors[g.bra].range.count, cols = env.basis.sectors[g.ket].range.count
-                    for (ja, a) in g.channels.enumerated() {
-                        let block = src.baseAddress! + g.offset + ja * rows * cols
-                        for e in byLeft[a] {
-                            let qb = eb.partSector[g.bra * d + e.sp], qk = eb.partSector[g.ket * d + e.s]
-                            let gi = lookup[qb * eb.labels.count + qk]!
-                            let p = Self.position(of: e.b, in: groups[gi].channels)
-                            groups[gi].nonzero[p] = true
-                            let np = eb.dims[qb], k = groups[gi].channels.count
-                            let dst = st.baseAddress! + groups[gi].offset + p * np + eb.partOffset[g.bra * d + e.sp]
-                                + k * np * eb.partOffset[g.ket * d + e.s]
-                            BlockStack.axpy(e.value, block, lds: rows, dst, ldd: k * np, r: rows, c: cols)
-                        }
-                    }
-                }
-            }
+        fill(from: env, byLeft, middle: { $0.b }) { dst, group, p, rows, cols, braPart, ketPart, block, value in
+            // Lw_b[(l′ s′), (l s)] += v L_a[l′, l], block p at rows p n′, leading dimension k n′.
+            let np = eb.dims[group.bra], k = group.channels.count
+            BlockStack.axpy(value, block, lds: rows, dst + p * np + braPart + k * np * ketPart, ldd: k * np, r: rows, c: cols)
         }
     }
 
@@ -108,28 +89,43 @@ struct EnlargedOperators {
         basis = eb
         vertical = false
         allocate(channels, reusing: &buffer)
-        let d = eb.d
+        fill(from: env, byRight, middle: { $0.a }) { dst, group, p, rows, cols, braPart, ketPart, block, value in
+            // Rw_bᵀ[(s r), (s′ r′)] += v R_c[r′, r]ᵀ, block p at rows p m, leading dimension k m.
+            let m = eb.dims[group.ket], k = group.channels.count
+            BlockStack.axpyTransposed(value, block, lds: rows, dst + p * m + ketPart + k * m * braPart, ldd: k * m,
+                                      r: rows, c: cols)
+        }
+    }
+
+    /// Walks the environment's blocks and the MPO entries that act on them, and hands each contribution to
+    /// `add` with its group's base pointer, the channel's position in the group, the block and the row offsets
+    /// of the bra and ket parts in their enlarged sectors.
+    private mutating func fill(from env: RenormalizedOperators, _ entries: [[SparseMPOTensor.Entry]],
+                               middle: (SparseMPOTensor.Entry) -> Int,
+                               add: (_ dst: UnsafeMutablePointer<Double>, _ group: Group, _ position: Int, _ rows: Int,
+                                     _ cols: Int, _ braPart: Int, _ ketPart: Int, _ block: UnsafePointer<Double>,
+                                     _ value: Double) -> Void) {
+        let eb = basis, d = eb.d
+        var groups = self.groups
         storage.withUnsafeMutableBufferPointer { st in
             env.storage.withUnsafeBufferPointer { src in
                 for g in env.groups {
                     let rows = env.basis.sectors[g.bra].range.count, cols = env.basis.sectors[g.ket].range.count
-                    for (jc, c) in g.channels.enumerated() {
-                        let block = src.baseAddress! + g.offset + jc * rows * cols
-                        for e in byRight[c] {
-                            let pb = eb.partSector[g.bra * d + e.sp], pk = eb.partSector[g.ket * d + e.s]
-                            let gi = lookup[pb * eb.labels.count + pk]!
-                            let p = Self.position(of: e.a, in: groups[gi].channels)
+                    for (ja, a) in g.channels.enumerated() {
+                        let block = src.baseAddress! + g.offset + ja * rows * cols
+                        for e in entries[a] {
+                            let bra = eb.partSector[g.bra * d + e.sp], ket = eb.partSector[g.ket * d + e.s]
+                            let gi = lookup[bra * eb.labels.count + ket]!
+                            let p = Self.position(of: middle(e), in: groups[gi].channels)
                             groups[gi].nonzero[p] = true
-                            let m = eb.dims[pk], k = groups[gi].channels.count
-                            // Rw_bᵀ[(s r), (s′ r′)] += v R_c[r′, r]ᵀ, block p at rows p m, leading dimension k m.
-                            let dst = st.baseAddress! + groups[gi].offset + p * m + eb.partOffset[g.ket * d + e.s]
-                                + k * m * eb.partOffset[g.bra * d + e.sp]
-                            BlockStack.axpyTransposed(e.value, block, lds: rows, dst, ldd: k * m, r: rows, c: cols)
+                            add(st.baseAddress! + groups[gi].offset, groups[gi], p, rows, cols,
+                                eb.partOffset[g.bra * d + e.sp], eb.partOffset[g.ket * d + e.s], block, e.value)
                         }
                     }
                 }
             }
         }
+        self.groups = groups
     }
 
     /// Lays out the groups and zeroes their storage, taking over `buffer`'s allocation (callers hand the
