@@ -68,6 +68,7 @@ extension DMRGCommand {
                 exactEnergy: exact?.energy, exactMpoBondDimension: exactCompressed,
                 dfRetainedEigenvectors: df?.retainedEigenvectors, dfFactors: df?.factors.count,
                 dfMaxAbsError: df?.maxAbsError)
+            if let plot { try writePlot(plot, sweeps: report.sweeps, entanglementEntropy: report.entanglementEntropy) }
             if json { try Output.printJSON(report) } else {
                 print("\(path): \(dump.orbitals) orbitals, \(dump.electrons) electrons, MS2 = \(dump.ms2), MPO bond dimension \(report.mpoBondDimension)")
                 for s in report.sweeps {

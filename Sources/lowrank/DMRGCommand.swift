@@ -74,6 +74,12 @@ struct DMRGCommand: ParsableCommand {
     func validate() throws {
         if fcidump != nil {
             guard model == nil, sites == nil else { throw ValidationError("--fcidump excludes --model and --sites") }
+            guard conserve == .none else {
+                throw ValidationError("--fcidump always conserves N and 2Sᶻ; --conserve applies to the spin models")
+            }
+            guard algorithm == .twoSite else {
+                throw ValidationError("--algorithm single-site: --fcidump runs two-site updates (quantum-number conservation needs them)")
+            }
             try validateCommon()
             return
         }
@@ -132,7 +138,7 @@ struct DMRGCommand: ParsableCommand {
                                 maxTruncationError: result.maxTruncationError, cutoff: cutoff,
                                 mpoBondDimension: mpo.maxBondDimension, sweeps: sweepsOut,
                                 entanglementEntropy: result.entanglementEntropies, seconds: secondsSince(start))
-            if let plot { try writePlot(plot, report) }
+            if let plot { try writePlot(plot, sweeps: report.sweeps, entanglementEntropy: report.entanglementEntropy) }
             if json { try Output.printJSON(report) } else { printHuman(report) }
         }
     }
@@ -144,16 +150,17 @@ struct DMRGCommand: ParsableCommand {
                rec.maxBondDimension, rec.maxTruncationError, rec.seconds)
     }
 
-    func writePlot(_ path: String, _ r: Report) throws {
-        let changes = r.sweeps.compactMap { s in s.energyChange.map { (Double(s.sweep), Swift.abs($0)) } }
+    /// The SVG of `--plot`: |ΔE| and the largest truncation error per sweep, and the entanglement entropy per bond.
+    func writePlot(_ path: String, sweeps: [SweepReport], entanglementEntropy: [Double]) throws {
+        let changes = sweeps.compactMap { s in s.energyChange.map { (Double(s.sweep), Swift.abs($0)) } }
         let panels = [
             SVGPlot.Panel(title: "Energy convergence", xLabel: "sweep", yLabel: "|ΔE| / truncation", logX: false, series: [
                 .init(label: "|E_n − E_{n−1}|", x: changes.map(\.0), y: changes.map(\.1), color: "#1f77b4"),
-                .init(label: "max truncation error", x: r.sweeps.map { Double($0.sweep) },
-                      y: r.sweeps.map(\.maxTruncationError), color: "#d62728"),
+                .init(label: "max truncation error", x: sweeps.map { Double($0.sweep) },
+                      y: sweeps.map(\.maxTruncationError), color: "#d62728"),
             ]),
             SVGPlot.Panel(title: "Entanglement entropy per bond", xLabel: "bond", yLabel: "S", logX: false, series: [
-                .init(label: "S(k)", x: r.entanglementEntropy.indices.map { Double($0 + 1) }, y: r.entanglementEntropy,
+                .init(label: "S(k)", x: entanglementEntropy.indices.map { Double($0 + 1) }, y: entanglementEntropy,
                       color: "#2ca02c"),
             ]),
         ]

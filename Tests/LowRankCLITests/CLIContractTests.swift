@@ -263,5 +263,14 @@ import Testing
         #expect(abs((parity["energy"] as? Double ?? 0) - -20.01638790048514) < 1e-9)
         let heis = try run(["dmrg", "--model", "heisenberg", "--sites", "8", "--conserve", "parity"])
         #expect(heis.status == 1 && heis.stderr.contains("parity"))
+        for (flag, value) in [("--conserve", "sz"), ("--algorithm", "single-site")] {
+            let r = try run(["dmrg", "--fcidump", "Data/qchem/lih_sto3g.FCIDUMP", flag, value])
+            #expect(r.status == 64 && r.stderr.contains(flag), "\(flag)")
+        }
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("lowrank-lih-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: svg) }
+        let plotted = try run(["dmrg", "--fcidump", "Data/qchem/lih_sto3g.FCIDUMP", "--plot", svg.path])
+        #expect(plotted.status == 0)
+        #expect((try? String(contentsOf: svg, encoding: .utf8))?.contains("<svg") == true)
     }
 }
