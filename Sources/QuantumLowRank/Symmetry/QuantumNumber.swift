@@ -40,6 +40,9 @@ public struct QuantumNumber: Hashable, Comparable, Sendable, CustomStringConvert
         return q
     }
 
+    /// The opposite charge (−first, −second, same parity).
+    public static prefix func - (q: QuantumNumber) -> QuantumNumber { .zero - q }
+
     public static func < (a: QuantumNumber, b: QuantumNumber) -> Bool {
         if a.first != b.first { return a.first < b.first }
         if a.second != b.second { return a.second < b.second }
