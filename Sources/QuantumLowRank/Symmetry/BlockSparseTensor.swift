@@ -8,7 +8,9 @@ public struct SymmetricLeg: Sendable, Equatable, CustomStringConvertible {
     public enum Flow: Sendable, Equatable { case incoming, outgoing }
     /// A charge sector: all basis states of the leg with this charge.
     public struct Sector: Sendable, Equatable {
+        /// The charge q of the sector's states.
         public var charge: QuantumNumber
+        /// The number of states with that charge.
         public var dimension: Int
     }
 

@@ -28,12 +28,14 @@ public struct QuantumNumber: Hashable, Comparable, Sendable, CustomStringConvert
     /// The neutral charge (0, 0, even).
     public static let zero = QuantumNumber(0, 0)
 
+    /// The fused charge: U(1) components added, parities added modulo 2.
     public static func + (a: QuantumNumber, b: QuantumNumber) -> QuantumNumber {
         var q = QuantumNumber(a.first + b.first, a.second + b.second)
         q.parity = a.parity ^ b.parity
         return q
     }
 
+    /// The difference a − b (U(1) components subtracted; a parity is its own inverse).
     public static func - (a: QuantumNumber, b: QuantumNumber) -> QuantumNumber {
         var q = QuantumNumber(a.first - b.first, a.second - b.second)
         q.parity = a.parity ^ b.parity
