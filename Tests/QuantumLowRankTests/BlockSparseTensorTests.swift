@@ -99,6 +99,27 @@ struct BlockSparseTensorTests {
         #expect(try rebuilt.dense().adding(t.dense(), scaledBy: -1).norm < 1e-12 * t.norm)
     }
 
+    /// Fusing legs and splitting them back is the identity; contracting over fused legs (the partner's dual legs
+    /// fused with the opposite flow) equals contracting over the original legs.
+    @Test func fusionRoundTripAndContraction() throws {
+        let l0 = try leg(.incoming), l1 = try leg(.incoming, dims: [2, 1, 1, 1, 2]), l2 = try leg(.outgoing)
+        let l3 = try leg(.outgoing, dims: [1, 1, 2, 1, 1]), l4 = try leg(.incoming, dims: [3, 1, 1, 1, 3])
+        let a = BlockSparseTensor.random(legs: [l0, l1, l2, l3], charge: QuantumNumber(1), seed: 31)
+        let (fa, fusion) = try a.fused(1..<3)
+        #expect(fa.legs.count == 3 && fa.legs[1].dimension == l1.dimension * l2.dimension)
+        #expect(abs(fa.norm - a.norm) < 1e-12 * a.norm)
+        let back = try fa.split(1, fusion)
+        #expect(try back.dense().adding(a.dense(), scaledBy: -1).norm == 0)
+        let b = BlockSparseTensor.random(legs: [l1.dual, l2.dual, l4], seed: 32)
+        let direct = try a.contracted(with: b, axes: ([1, 2], [0, 1]))
+        let (fb, _) = try b.fused(0..<2, flow: .outgoing)
+        #expect(fb.legs[0] == fa.legs[1].dual)
+        let viaFused = try fa.contracted(with: fb, axes: ([1], [0]))
+        #expect(try viaFused.dense().adding(direct.dense(), scaledBy: -1).norm < 1e-12 * direct.norm)
+        // Splitting with the wrong fusion is a typed error.
+        #expect(throws: SymmetryError.self) { try fa.split(0, fusion) }
+    }
+
     @Test func legsRejectBadSectors() {
         #expect(throws: SymmetryError.self) { try SymmetricLeg([(QuantumNumber(0), 1), (QuantumNumber(0), 2)]) }
         #expect(throws: SymmetryError.self) { try SymmetricLeg([(QuantumNumber(0), 0)]) }

@@ -96,6 +96,9 @@ public struct BlockSparseTensor: Sendable {
         blocks = [:]
     }
 
+    /// Stores a block (internal: callers guarantee the key is allowed and the shape fits).
+    mutating func setBlock(_ key: [Int], _ block: Tensor<Double>) { blocks[key] = block }
+
     /// The sector tuples the charge allows, in lexicographic order of sector indices.
     public var allowedBlocks: [[Int]] {
         guard let last = legs.last else { return [[]] }
