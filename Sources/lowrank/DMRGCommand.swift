@@ -120,7 +120,9 @@ struct DMRGCommand: ParsableCommand {
                                        algorithm: algorithm == .twoSite ? .twoSite : .singleSite, seed: seed)
             if noRamp { options.bondDimensionRamp = [] }
             options.conserveQuantumNumbers = conserve != .none
-            if conserve == .parity { options.initialConfiguration = Array(repeating: 0, count: L) }
+            if conserve == .parity {
+                options.initialConfiguration = SpinModel.tfim.parityGroundSectorConfiguration(sites: L, parameters: params)
+            }
             options.symmetricContraction = contraction
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)

@@ -120,6 +120,20 @@ struct BlockSparseTensorTests {
         #expect(throws: SymmetryError.self) { try fa.split(0, fusion) }
     }
 
+    @Test func badArgumentsAreTypedErrors() throws {
+        let legs = [try leg(.incoming), try leg(.outgoing)]
+        let t = BlockSparseTensor.random(legs: legs, seed: 4)
+        #expect(!t.allows([0]) && !t.allows([0, 9]) && t.allows([2, 2]))
+        #expect(BlockSparseTensor(legs: [], charge: QuantumNumber(1)).allowedBlocks.isEmpty)
+        #expect(throws: MPSError.self) { try t.svd(rowAxes: 1, maxRank: 0) }
+        #expect(throws: SymmetryError.self) { try BlockSparseTensor(legs: legs).svd(rowAxes: 1) }
+        #expect(throws: TensorError.self) { try t.qr(rowAxes: 2) }
+        var e = t.dense().elements
+        e[0] = .nan
+        #expect(throws: LinearAlgebraError.self) { try BlockSparseTensor(dense: Tensor(shape: [9, 9], elements: e), legs: legs) }
+        #expect(throws: TensorError.self) { try BlockSparseTensor(dense: t.dense(), legs: legs, tolerance: -1) }
+    }
+
     @Test func legsRejectBadSectors() {
         #expect(throws: SymmetryError.self) { try SymmetricLeg([(QuantumNumber(0), 1), (QuantumNumber(0), 2)]) }
         #expect(throws: SymmetryError.self) { try SymmetricLeg([(QuantumNumber(0), 0)]) }

@@ -192,6 +192,23 @@ struct ParityDMRGTests {
         #expect(odd.energy > levels[0] + 1e-3)
     }
 
+    /// g < 0 on an odd chain: the ground state is in the odd sector (all ↓ start), equal to the lowest eigenvalue of
+    /// the dense 2048 × 2048 matrix; the library's default start for pure-parity sites is the even sector.
+    @Test func negativeFieldOddChainFindsTheGroundSector() throws {
+        let L = 11, params = SpinModel.Parameters(field: -0.7)
+        let mpo = try MPO(SpinModel.tfim.parityBasisOpSum(sites: L, parameters: params))
+        let exact = try mpo.dense().symmetricEigen(vectors: false).eigenvalues[0]
+        let config = SpinModel.tfim.parityGroundSectorConfiguration(sites: L, parameters: params)
+        #expect(config == Array(repeating: 1, count: L))
+        let r = try DMRG.groundState(of: mpo, options: .init(maxBondDimension: 64, cutoff: 1e-14, conserveQuantumNumbers: true,
+                                                             initialConfiguration: config))
+        #expect(abs(r.energy - exact) < 1e-9)
+        // Default start for Z₂ sites: all first states (even), for g > 0 the ground sector.
+        let positive = try MPO(SpinModel.tfim.parityBasisOpSum(sites: 14))
+        let d = try DMRG.groundState(of: positive, options: .init(maxBondDimension: 64, cutoff: 1e-14, conserveQuantumNumbers: true))
+        #expect(abs(d.energy - TNData.tfim(14)) < 1e-9)
+    }
+
     @Test func otherModelsRefuseParity() {
         #expect(throws: DMRGError.self) { try SpinModel.heisenberg.parityBasisOpSum(sites: 4) }
     }

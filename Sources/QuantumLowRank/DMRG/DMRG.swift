@@ -44,7 +44,11 @@ extension DMRG {
                 throw DMRGError.invalidOption(argument: "conserveQuantumNumbers",
                                               reason: "the MPO carries no site quantum numbers (build it from an OpSum)")
             }
-            let config = options.initialConfiguration ?? (0..<L).map { $0 % 2 == 0 ? 0 : dims[$0] - 1 }
+            // Default start: Néel-like for U(1) charges; all first states when the charges are pure Z₂ parities
+            // (the alternating pattern would be odd for L ≡ 2, 3 mod 4).
+            let pureParity = q.allSatisfy { $0.allSatisfy { $0.first == 0 && $0.second == 0 } }
+            let config = options.initialConfiguration
+                ?? (0..<L).map { pureParity || $0 % 2 == 0 ? 0 : dims[$0] - 1 }
             let charges = try hamiltonian.channelCharges(q)
             if options.symmetricContraction == .enlargedBlocks {
                 engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q, configuration: config,

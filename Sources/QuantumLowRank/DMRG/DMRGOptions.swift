@@ -85,7 +85,8 @@ public enum DMRG {
         public var conserveQuantumNumbers: Bool
         /// A product initial state given as one local basis index per site (e.g. Néel: 0, 1, 0, 1, …). For
         /// symmetric runs it fixes the sector (default: alternating first and last basis state, Sᶻ = 0 for
-        /// even spin chains); for dense runs it replaces the random start.
+        /// even spin chains; all first states when the site charges are pure Z₂ parities, the even sector); for
+        /// dense runs it replaces the random start.
         public var initialConfiguration: [Int]?
         /// How the charge-conserving engine contracts the MPO (default ``SymmetricContraction/enlargedBlocks``).
         public var symmetricContraction: SymmetricContraction

@@ -26,10 +26,6 @@ struct ChargePreservingRounding {
         wr = mpo.tensors.map { $0.shape[1] }
     }
 
-    @inline(__always) private func index(_ k: Int, _ a: Int, _ b: Int, _ sp: Int, _ s: Int) -> Int {
-        a + wl[k] * (b + wr[k] * (sp + d[k] * s))
-    }
-
     /// Channels of bond k grouped by charge, in charge order.
     private func classes(bond k: Int, count: Int) -> [(QuantumNumber, [Int])] {
         Dictionary(grouping: 0..<count, by: { delta[k][$0] }).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -80,7 +76,7 @@ struct ChargePreservingRounding {
 
     /// Left-to-right truncated SVD per charge of the right channels with threshold δ on each bond's discarded
     /// tail (all blocks together); U stays, S Vᵀ moves to site k+1.
-    mutating func truncateLeftToRight(threshold delta2: Double) throws {
+    mutating func truncateLeftToRight(threshold bound: Double) throws {
         for k in 0..<(w.count - 1) {
             let dk = d[k]
             var blocks: [(charge: QuantumNumber, svd: SVDResult<Double>, channels: [Int], rows: [Int])] = []
@@ -106,7 +102,7 @@ struct ChargePreservingRounding {
             var keepCount = all.count, tail = 0.0
             while keepCount > 1 {
                 let next = tail + all[keepCount - 1].s * all[keepCount - 1].s
-                if next > delta2 * delta2 { break }
+                if next > bound * bound { break }
                 tail = next; keepCount -= 1
             }
             var kept = [Int](repeating: 0, count: blocks.count)

@@ -44,6 +44,9 @@ public enum AbInitioHamiltonian {
     /// Since Σ_στ a†_pσ a†_rτ a_sτ a_qσ = E_pq E_rs − δ_qr E_ps (E_pq = Σ_σ a†_pσ a_qσ), its two-electron
     /// part is ½ Σ_l O_l² − ½ Σ_pq (Σ_r Ṽ_prrq) E_pq with the squared one-body operators
     /// O_l = Σ_k f̃_k^l n_k^(l) (number operators of the rotated orbitals U_l). `E_core` and h are unchanged.
+    /// The result carries the reconstructed four-index integrals, so ``opSum(_:ordering:threshold:)`` and the
+    /// automaton see an ordinary Hamiltonian: the MPO's structure comes from the automaton and from
+    /// ``MPO/compressed(relativeError:)``, not from the factors.
     ///
     /// - Returns: the DF Hamiltonian as an ``FCIDUMP`` (for ``opSum(_:ordering:threshold:)``) and the
     ///   truncation (kept factors, retained eigenvectors, λ, max |M − M̃|).

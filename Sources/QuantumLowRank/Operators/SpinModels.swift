@@ -60,8 +60,10 @@ public enum SpinModel: String, Sendable, CaseIterable {
     /// The transverse-field Ising chain in the basis where its Z₂ symmetry P = Π σˣ is diagonal: a Hadamard on
     /// every site maps H = −J Σ ZZ − g Σ X to H′ = −J Σ XX − g Σ Z, with the same spectrum, on
     /// ``SiteType/spinHalfParity`` sites whose charge is the parity of the number of ↓ spins. For g > 0 the
-    /// ground state lies in the even sector (start from all ↑). Throws ``DMRGError/invalidOption(argument:reason:)``
-    /// for the other models (they conserve 2Sᶻ: use ``opSum(sites:parameters:)``).
+    /// ground state lies in the even sector (all ↑); flipping every spin maps g to −g and the parity by (−1)^L, so
+    /// for g < 0 it lies in the sector of all ↓ (``parityGroundSectorConfiguration(sites:parameters:)``). Throws
+    /// ``DMRGError/invalidOption(argument:reason:)`` for the other models (they conserve 2Sᶻ: use
+    /// ``opSum(sites:parameters:)``).
     public func parityBasisOpSum(sites: Int, parameters p: Parameters = Parameters()) throws -> OpSum {
         guard self == .tfim else {
             throw DMRGError.invalidOption(argument: "conserve",
@@ -74,6 +76,12 @@ public enum SpinModel: String, Sendable, CaseIterable {
         for i in 0..<sites { h.add(-field, ("Z", i)) }
         try h.validate()
         return h
+    }
+
+    /// A product start in the ground-state sector of ``parityBasisOpSum(sites:parameters:)``: all ↑ (index 0) for
+    /// g ≥ 0, all ↓ (index 1) for g < 0.
+    public func parityGroundSectorConfiguration(sites: Int, parameters p: Parameters = Parameters()) -> [Int] {
+        Array(repeating: (p.field ?? defaultField) < 0 ? 1 : 0, count: sites)
     }
 
     /// The compiled MPO (bond dimension 5 for the Heisenberg family, 3 for TFIM).

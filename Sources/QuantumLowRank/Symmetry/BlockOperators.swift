@@ -117,6 +117,8 @@ struct EnlargedOperators {
                             let bra = eb.partSector[g.bra * d + e.sp], ket = eb.partSector[g.ket * d + e.s]
                             let gi = lookup[bra * eb.labels.count + ket]!
                             let p = Self.position(of: middle(e), in: groups[gi].channels)
+                            assert(p < groups[gi].channels.count && groups[gi].channels[p] == middle(e),
+                                   "channel missing from its group: candidates and fill disagree")
                             groups[gi].nonzero[p] = true
                             add(st.baseAddress! + groups[gi].offset, groups[gi], p, rows, cols,
                                 eb.partOffset[g.bra * d + e.sp], eb.partOffset[g.ket * d + e.s], block, e.value)

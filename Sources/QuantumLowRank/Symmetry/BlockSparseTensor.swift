@@ -47,6 +47,7 @@ public struct SymmetricLeg: Sendable, Equatable, CustomStringConvertible {
         return sectors.firstIndex { $0.charge == c }
     }
 
+    /// `in[q:dim, …]` or `out[q:dim, …]`.
     public var description: String {
         (flow == .incoming ? "in" : "out") + "[" + sectors.map { "\($0.charge):\($0.dimension)" }.joined(separator: ", ") + "]"
     }
@@ -61,6 +62,7 @@ public enum SymmetryError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A dense tensor has an entry of this size in a block that its charge forbids.
     case chargeViolation(block: [Int], magnitude: Double)
 
+    /// The message the CLI prints.
     public var description: String {
         switch self {
         case let .invalidLeg(reason): return "invalid symmetric leg: \(reason)"
@@ -101,7 +103,7 @@ public struct BlockSparseTensor: Sendable {
 
     /// The sector tuples the charge allows, in lexicographic order of sector indices.
     public var allowedBlocks: [[Int]] {
-        guard let last = legs.last else { return [[]] }
+        guard let last = legs.last else { return charge == .zero ? [[]] : [] }
         var out: [[Int]] = []
         var key = [Int](repeating: 0, count: legs.count)
         func walk(_ k: Int, _ sum: QuantumNumber) {
@@ -115,9 +117,11 @@ public struct BlockSparseTensor: Sendable {
         return out
     }
 
-    /// Whether sector tuple `key` satisfies the conservation rule.
+    /// Whether sector tuple `key` (one valid sector index per leg) satisfies the conservation rule; false for a
+    /// key of the wrong length or with an index outside its leg's sectors.
     public func allows(_ key: [Int]) -> Bool {
-        zip(legs, key).reduce(QuantumNumber.zero) { $0 + $1.0.signedCharge($1.1) } == charge
+        guard key.count == legs.count, zip(legs, key).allSatisfy({ $0.sectors.indices.contains($1) }) else { return false }
+        return zip(legs, key).reduce(QuantumNumber.zero) { $0 + $1.0.signedCharge($1.1) } == charge
     }
 
     /// A tensor with every allowed block filled with standard normal numbers (seeded).
@@ -134,8 +138,14 @@ public struct BlockSparseTensor: Sendable {
 
     /// The blocks of a dense tensor (each leg's sectors laid out consecutively in charge order). Throws
     /// ``SymmetryError/chargeViolation(block:magnitude:)`` when a forbidden block holds an entry above
-    /// `tolerance`, and ``TensorError/shapeMismatch(operation:lhs:rhs:)`` when the shape does not fit the legs.
+    /// `tolerance`, ``TensorError/shapeMismatch(operation:lhs:rhs:)`` when the shape does not fit the legs,
+    /// ``TensorError/invalidTolerance(argument:value:)`` for a negative or non-finite tolerance and
+    /// `LinearAlgebraError.nonFinite` for NaN or infinite entries.
     public init(dense: Tensor<Double>, legs: [SymmetricLeg], charge: QuantumNumber = .zero, tolerance: Double = 0) throws {
+        guard tolerance >= 0, tolerance.isFinite else {
+            throw TensorError.invalidTolerance(argument: "tolerance", value: tolerance)
+        }
+        guard dense.elements.allSatisfy({ $0.isFinite }) else { throw LinearAlgebraError.nonFinite(argument: "dense") }
         guard dense.shape == legs.map(\.dimension) else {
             throw TensorError.shapeMismatch(operation: "BlockSparseTensor(dense:)", lhs: "\(dense.shape)",
                                             rhs: "\(legs.map(\.dimension))")
@@ -224,11 +234,16 @@ public struct BlockSparseTensor: Sendable {
 
     /// The block SVD with the first `rowAxes` legs as rows. Kept: the largest singular values over all sectors,
     /// at most `maxRank`, dropping the smallest while the relative discarded weight stays ≤ `cutoff` (at least one
-    /// kept), as ``MPS/truncate(maxBondDimension:cutoff:)``.
+    /// kept), as ``MPS/truncate(maxBondDimension:cutoff:)``. Needs 1 ≤ `rowAxes` < rank (``TensorError``),
+    /// `maxRank` ≥ 1 and a finite `cutoff` ≥ 0 (``MPSError``), and at least one stored block
+    /// (``SymmetryError/invalidLeg(reason:)``: the zero tensor has no factor leg).
     public func svd(rowAxes: Int, maxRank: Int = .max, cutoff: Double = 0) throws -> SVD {
         guard rowAxes >= 1, rowAxes < legs.count else {
             throw TensorError.invalidAxes(operation: "svd rows", axes: [rowAxes], rank: legs.count)
         }
+        guard maxRank >= 1 else { throw MPSError.invalidBondDimension(maxRank) }
+        guard cutoff >= 0, cutoff.isFinite else { throw MPSError.invalidCutoff(cutoff) }
+        guard !blocks.isEmpty else { throw SymmetryError.invalidLeg(reason: "the zero tensor has no singular vectors") }
         let fused = fusedMatrices(rowAxes: rowAxes)
         var factors: [(charge: QuantumNumber, svd: SVDResult<Double>)] = []
         var all: [(s: Double, block: Int)] = []
@@ -238,7 +253,7 @@ public struct BlockSparseTensor: Sendable {
             factors.append((f.charge, r))
         }
         all.sort { $0.s > $1.s }
-        let k = all.isEmpty ? 0 : try MPS<Double>.keptRank(all.map(\.s), maxBondDimension: Swift.max(1, maxRank), cutoff: cutoff)
+        let k = try MPS<Double>.keptRank(all.map(\.s), maxBondDimension: maxRank, cutoff: cutoff)
         var kept = [Int](repeating: 0, count: factors.count)
         for j in 0..<k { kept[all[j].block] += 1 }
         let total = all.reduce(0) { $0 + $1.s * $1.s }
@@ -259,11 +274,13 @@ public struct BlockSparseTensor: Sendable {
     }
 
     /// The block QR with the first `rowAxes` legs as rows: q (row legs + new outgoing leg, charge zero,
-    /// isometric) and r (new incoming leg + column legs, the tensor's charge), thin per fused charge.
+    /// isometric) and r (new incoming leg + column legs, the tensor's charge), thin per fused charge. Needs
+    /// 1 ≤ `rowAxes` < rank and at least one stored block, as ``svd(rowAxes:maxRank:cutoff:)``.
     public func qr(rowAxes: Int) throws -> (q: BlockSparseTensor, r: BlockSparseTensor) {
         guard rowAxes >= 1, rowAxes < legs.count else {
             throw TensorError.invalidAxes(operation: "qr rows", axes: [rowAxes], rank: legs.count)
         }
+        guard !blocks.isEmpty else { throw SymmetryError.invalidLeg(reason: "the zero tensor has no QR factor leg") }
         let fused = fusedMatrices(rowAxes: rowAxes)
         let factors = try fused.map { try $0.matrix.qr() }
         let newLeg = SymmetricLeg(uncheckedSectors: zip(fused, factors).map { .init(charge: $0.charge, dimension: $1.q.columns) },

@@ -22,7 +22,9 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     let maxKrylovDimension: Int
     private(set) var bases: [SectorBasis]
     /// Per site: blocks per sector of the outer bond (left form: bond k+1; right form: bond k), each an
-    /// enlarged-sector dimension × kept-count matrix, column-major.
+    /// enlarged-sector dimension × kept-count matrix, column-major. A block may have 0 rows: noise can keep states
+    /// in a sector that has no partner on the other side of the site (its enlarged sector is absent there); every
+    /// reader looks the label up in the enlarged basis and skips absent ones.
     private var forms: [[[Double]]]
     private var isLeftForm: [Bool]
     private var leftEnv: [RenormalizedOperators?]
@@ -150,7 +152,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         let mid = bases[i + 1]
         x.withUnsafeMutableBufferPointer { xp in
             let xb = xp.baseAddress!
-            if rightward && isLeftForm[i] || !rightward && !isLeftForm[i + 1] {
+            if (rightward && isLeftForm[i]) || (!rightward && !isLeftForm[i + 1]) {
                 // Left form at i and right form at i+1 over the same bond: X_Q = A_Q B_Qᵀ.
                 for (j, (q, r)) in mid.sectors.enumerated() {
                     guard let li = el.index(q), lay.offset[li] >= 0 else { continue }
@@ -256,6 +258,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             eig[s] = e
             for v in e.eigenvalues { all.append((Swift.max(v, 0), s)) }
         }
+        guard !all.isEmpty else { throw DMRGError.numericalFailure(site: i, reason: "the two-site state has no charge sector") }
         all.sort { $0.w > $1.w }
         let k = try MPS<Double>.keptRank(all.map { $0.w.squareRoot() }, maxBondDimension: p.maxBondDimension, cutoff: p.cutoff)
         var kept = [Int](repeating: 0, count: ns)
@@ -440,6 +443,7 @@ final class EnlargedHamiltonian {
             guard layout.offset[inL] >= 0, layout.offset[outL] >= 0,
                   let gr = rw.group(bra: layout.rightIndex[outL], ket: layout.rightIndex[inL]) else { continue }
             let h = rw.groups[gr]
+            // Both sides were allocated from the same merged channel sets (`update`), so the lists agree.
             assert(h.channels == g.channels, "enlarged operator channel lists differ")
             let it = Item(lwOffset: g.offset, rwOffset: h.offset, xIn: layout.offset[inL], xOut: layout.offset[outL],
                           k: g.channels.count, np: el.dims[outL], n: el.dims[inL], m: er.dims[layout.rightIndex[inL]],

@@ -8,8 +8,8 @@ public struct QuantumNumber: Hashable, Comparable, Sendable, CustomStringConvert
     public var first: Int
     /// The second U(1) charge (0 when only one is used).
     public var second: Int
-    /// The Z₂ charge, 0 (even) or 1 (odd).
-    public var parity: Int
+    /// The Z₂ charge, 0 (even) or 1 (odd); set through ``init(parity:)`` so it stays reduced modulo 2.
+    public private(set) var parity: Int
 
     /// The charge (first, second) with even parity.
     public init(_ first: Int, _ second: Int = 0) {
@@ -45,12 +45,14 @@ public struct QuantumNumber: Hashable, Comparable, Sendable, CustomStringConvert
     /// The opposite charge (−first, −second, same parity).
     public static prefix func - (q: QuantumNumber) -> QuantumNumber { .zero - q }
 
+    /// Lexicographic order on (first, second, parity): the order of sectors in sorted bases.
     public static func < (a: QuantumNumber, b: QuantumNumber) -> Bool {
         if a.first != b.first { return a.first < b.first }
         if a.second != b.second { return a.second < b.second }
         return a.parity < b.parity
     }
 
+    /// `first`, `(first, second)` when the second charge is used, with ` odd` appended for odd parity.
     public var description: String {
         let u1 = second == 0 ? "\(first)" : "(\(first), \(second))"
         if parity == 0 { return u1 }
@@ -71,7 +73,8 @@ struct SectorBasis: Sendable, Equatable {
         charges = sortedCharges
         var secs: [(QuantumNumber, Range<Int>)] = []
         var start = 0
-        for i in 1...sortedCharges.count where i == sortedCharges.count || sortedCharges[i] != sortedCharges[start] {
+        for i in Swift.min(1, sortedCharges.count)...sortedCharges.count
+        where !sortedCharges.isEmpty && (i == sortedCharges.count || sortedCharges[i] != sortedCharges[start]) {
             secs.append((sortedCharges[start], start..<i))
             start = i
         }
