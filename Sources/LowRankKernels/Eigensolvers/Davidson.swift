@@ -24,13 +24,7 @@ public enum DavidsonEigensolver {
         guard diagonal.count == n else {
             throw LinearAlgebraError.invalidArgument(argument: "diagonal", reason: "has \(diagonal.count) entries, the start \(n)")
         }
-        guard options.tolerance >= 0, options.tolerance.isFinite else {
-            throw LinearAlgebraError.invalidArgument(argument: "tolerance", reason: "must be finite and ≥ 0")
-        }
-        guard options.maxKrylovDimension >= 2, options.maxRestarts >= 0 else {
-            throw LinearAlgebraError.invalidArgument(argument: "maxKrylovDimension",
-                                                     reason: "needs ≥ 2 vectors and ≥ 0 restarts")
-        }
+        try options.validate()
         let kmax = Swift.min(options.maxKrylovDimension, n)
         let maxProducts = kmax * (options.maxRestarts + 1)
         var x = start

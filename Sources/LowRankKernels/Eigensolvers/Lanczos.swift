@@ -19,6 +19,19 @@ public enum LanczosEigensolver {
         /// Restart cycles after the first one before giving up (reported as not converged, never thrown).
         public var maxRestarts: Int
 
+        /// Throws ``LinearAlgebraError/invalidArgument(argument:reason:)`` for a negative or non-finite tolerance,
+        /// fewer than 2 vectors per cycle or negative restarts (shared by ``LanczosEigensolver`` and
+        /// ``DavidsonEigensolver``).
+        func validate() throws {
+            guard tolerance >= 0, tolerance.isFinite else {
+                throw LinearAlgebraError.invalidArgument(argument: "tolerance", reason: "must be finite and ≥ 0")
+            }
+            guard maxKrylovDimension >= 2, maxRestarts >= 0 else {
+                throw LinearAlgebraError.invalidArgument(argument: "maxKrylovDimension",
+                                                         reason: "needs ≥ 2 vectors and ≥ 0 restarts")
+            }
+        }
+
         /// Options with `tolerance` 1e-10, 24 Krylov vectors per cycle and 10 restarts.
         public init(tolerance: Double = 1e-10, maxKrylovDimension: Int = 24, maxRestarts: Int = 10) {
             self.tolerance = tolerance
@@ -54,13 +67,7 @@ public enum LanczosEigensolver {
     ) throws -> Result {
         let n = start.count
         guard n > 0 else { throw LinearAlgebraError.invalidArgument(argument: "start", reason: "empty vector") }
-        guard options.tolerance >= 0, options.tolerance.isFinite else {
-            throw LinearAlgebraError.invalidArgument(argument: "tolerance", reason: "must be finite and ≥ 0")
-        }
-        guard options.maxKrylovDimension >= 2, options.maxRestarts >= 0 else {
-            throw LinearAlgebraError.invalidArgument(argument: "maxKrylovDimension",
-                                                     reason: "needs ≥ 2 vectors and ≥ 0 restarts")
-        }
+        try options.validate()
         let kmax = Swift.min(options.maxKrylovDimension, n)
         var x = start
         let startNorm = norm2(x)
