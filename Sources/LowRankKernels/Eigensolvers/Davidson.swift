@@ -27,11 +27,7 @@ public enum DavidsonEigensolver {
         try options.validate()
         let kmax = Swift.min(options.maxKrylovDimension, n)
         let maxProducts = kmax * (options.maxRestarts + 1)
-        var x = start
-        if LanczosEigensolver.norm2(x) == 0 || !LanczosEigensolver.norm2(x).isFinite {
-            var g = SeededGenerator(seed: 0x5EED)
-            for i in 0..<n { x[i] = g.normal() }
-        }
+        var x = LanczosEigensolver.usableStart(start)
         let nx = LanczosEigensolver.norm2(x)
         for i in 0..<n { x[i] /= nx }
         // Columns are written before they are read, so no zero fill (n·kmax doubles each).

@@ -69,12 +69,7 @@ public enum LanczosEigensolver {
         guard n > 0 else { throw LinearAlgebraError.invalidArgument(argument: "start", reason: "empty vector") }
         try options.validate()
         let kmax = Swift.min(options.maxKrylovDimension, n)
-        var x = start
-        let startNorm = norm2(x)
-        if startNorm == 0 || !startNorm.isFinite {
-            var g = SeededGenerator(seed: 0x5EED)
-            for i in 0..<n { x[i] = g.normal() }
-        }
+        var x = usableStart(start)
         var basis = [Double](unsafeUninitializedCapacity: n * kmax) { _, c in c = n * kmax }  // written before read
         var w = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }                    // written by apply
         var coefficients = [Double](repeating: 0, count: kmax)
@@ -146,6 +141,14 @@ public enum LanczosEigensolver {
         }
         return Result(eigenvalue: theta, eigenvector: x, matrixVectorProducts: products,
                       residualNorm: residual, converged: false)
+    }
+
+    /// `start`, or a fixed pseudo-random vector when it is zero or not finite (shared with ``DavidsonEigensolver``).
+    static func usableStart(_ start: [Double]) -> [Double] {
+        let nrm = norm2(start)
+        if nrm != 0, nrm.isFinite { return start }
+        var g = SeededGenerator(seed: 0x5EED)
+        return start.map { _ in g.normal() }
     }
 
     /// ‖x‖₂ by a plain sum of squares (Lanczos vectors are O(1); no scaling needed).

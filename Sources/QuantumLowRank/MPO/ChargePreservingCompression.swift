@@ -97,14 +97,10 @@ struct ChargePreservingRounding {
                 for s in f.singularValues { all.append((s, blocks.count)) }
                 blocks.append((charge, f, chans, rows))
             }
-            // Drop the smallest singular values while the discarded tail stays ≤ δ (keep at least one).
+            // Drop the smallest singular values while the discarded tail stays ≤ δ (keep at least one): the TT
+            // rounding rank rule, over all blocks of the bond.
             all.sort { $0.s > $1.s }
-            var keepCount = all.count, tail = 0.0
-            while keepCount > 1 {
-                let next = tail + all[keepCount - 1].s * all[keepCount - 1].s
-                if next > bound * bound { break }
-                tail = next; keepCount -= 1
-            }
+            let keepCount = all.isEmpty ? 0 : TensorTrain<Double>.rank(for: all.map(\.s), threshold: bound)
             var kept = [Int](repeating: 0, count: blocks.count)
             for j in 0..<keepCount { kept[all[j].block] += 1 }
             let nr = kept.reduce(0, +)

@@ -76,9 +76,9 @@ struct EnlargedOperators {
         basis = eb
         vertical = true
         allocate(channels, reusing: &buffer)
-        fill(from: env, byLeft, middle: { $0.b }) { dst, group, p, rows, cols, braPart, ketPart, block, value in
+        fill(from: env, byLeft, middle: { $0.b }) { dst, bra, _, k, p, rows, cols, braPart, ketPart, block, value in
             // Lw_b[(l′ s′), (l s)] += v L_a[l′, l], block p at rows p n′, leading dimension k n′.
-            let np = eb.dims[group.bra], k = group.channels.count
+            let np = eb.dims[bra]
             BlockStack.axpy(value, block, lds: rows, dst + p * np + braPart + k * np * ketPart, ldd: k * np, r: rows, c: cols)
         }
     }
@@ -89,22 +89,23 @@ struct EnlargedOperators {
         basis = eb
         vertical = false
         allocate(channels, reusing: &buffer)
-        fill(from: env, byRight, middle: { $0.a }) { dst, group, p, rows, cols, braPart, ketPart, block, value in
+        fill(from: env, byRight, middle: { $0.a }) { dst, _, ket, k, p, rows, cols, braPart, ketPart, block, value in
             // Rw_bᵀ[(s r), (s′ r′)] += v R_c[r′, r]ᵀ, block p at rows p m, leading dimension k m.
-            let m = eb.dims[group.ket], k = group.channels.count
+            let m = eb.dims[ket]
             BlockStack.axpyTransposed(value, block, lds: rows, dst + p * m + ketPart + k * m * braPart, ldd: k * m,
                                       r: rows, c: cols)
         }
     }
 
     /// Walks the environment's blocks and the MPO entries that act on them, and hands each contribution to
-    /// `add` with its group's base pointer, the channel's position in the group, the block and the row offsets
-    /// of the bra and ket parts in their enlarged sectors.
+    /// `add` with its group's base pointer, bra and ket sectors and channel count, the channel's position in the
+    /// group, the block and the row offsets of the bra and ket parts in their enlarged sectors (scalars only: this
+    /// runs once per environment block and MPO entry).
     private mutating func fill(from env: RenormalizedOperators, _ entries: [[SparseMPOTensor.Entry]],
                                middle: (SparseMPOTensor.Entry) -> Int,
-                               add: (_ dst: UnsafeMutablePointer<Double>, _ group: Group, _ position: Int, _ rows: Int,
-                                     _ cols: Int, _ braPart: Int, _ ketPart: Int, _ block: UnsafePointer<Double>,
-                                     _ value: Double) -> Void) {
+                               add: (_ dst: UnsafeMutablePointer<Double>, _ bra: Int, _ ket: Int, _ channels: Int,
+                                     _ position: Int, _ rows: Int, _ cols: Int, _ braPart: Int, _ ketPart: Int,
+                                     _ block: UnsafePointer<Double>, _ value: Double) -> Void) {
         let eb = basis, d = eb.d
         var groups = self.groups
         storage.withUnsafeMutableBufferPointer { st in
@@ -120,7 +121,7 @@ struct EnlargedOperators {
                             assert(p < groups[gi].channels.count && groups[gi].channels[p] == middle(e),
                                    "channel missing from its group: candidates and fill disagree")
                             groups[gi].nonzero[p] = true
-                            add(st.baseAddress! + groups[gi].offset, groups[gi], p, rows, cols,
+                            add(st.baseAddress! + groups[gi].offset, bra, ket, groups[gi].channels.count, p, rows, cols,
                                 eb.partOffset[g.bra * d + e.sp], eb.partOffset[g.ket * d + e.s], block, e.value)
                         }
                     }
@@ -175,7 +176,11 @@ struct EnlargedOperators {
         -> RenormalizedOperators {
         var out: [RenormalizedOperators.Group] = []
         var data: [Double] = []
+        // Scratch reused across groups (grown, never zeroed: every GEMM and copy below writes before it reads).
         var work: [Double] = [], work2: [Double] = []
+        func reserve(_ a: inout [Double], _ n: Int) {
+            if a.count < n { a = [Double](unsafeUninitializedCapacity: n) { _, c in c = n } }
+        }
         storage.withUnsafeBufferPointer { st in
             for g in groups {
                 guard let pb = isometry[g.bra], let pk = isometry[g.ket] else { continue }
@@ -187,8 +192,8 @@ struct EnlargedOperators {
                 data.append(contentsOf: repeatElement(0, count: kb * kk * ks))
                 if vertical {
                     // T = Op (k nb × nk) · P_ket → (k nb × kk); horizontal selected blocks (nb × ks kk); Pᵀ_bra · that.
-                    work = [Double](repeating: 0, count: k * nb * kk)
-                    work2 = [Double](repeating: 0, count: nb * ks * kk)
+                    reserve(&work, k * nb * kk)
+                    reserve(&work2, nb * ks * kk)
                     pk.withUnsafeBufferPointer { pkp in
                         BufferBLAS.gemm(.none, .none, m: k * nb, n: kk, k: nk, a: st.baseAddress! + g.offset, lda: k * nb,
                                         b: pkp.baseAddress!, ldb: nk, c: &work, ldc: k * nb)
@@ -211,7 +216,7 @@ struct EnlargedOperators {
                     }
                 } else {
                     // Y = Rwᵀ (k nk × nb) · P_bra → (k nk × kb); E′_j = Y_jᵀ P_ket (kb × kk) per selected channel.
-                    work = [Double](repeating: 0, count: k * nk * kb)
+                    reserve(&work, k * nk * kb)
                     pb.withUnsafeBufferPointer { pbp in
                         BufferBLAS.gemm(.none, .none, m: k * nk, n: kb, k: nb, a: st.baseAddress! + g.offset, lda: k * nk,
                                         b: pbp.baseAddress!, ldb: nb, c: &work, ldc: k * nk)

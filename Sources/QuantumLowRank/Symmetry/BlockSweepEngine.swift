@@ -146,17 +146,12 @@ final class BlockSweepEngine {
                                       alpha: p.noise, blocks: &blocks, rowsOf: rowsOf, colsOf: colsOf) }
         // Eigen-decompose every block; one global ranking.
         var eig: [QuantumNumber: SymmetricEigenResult<Double>] = [:]
-        var all: [(w: Double, q: QuantumNumber)] = []
-        for (qn, blk) in blocks {
-            let e = try blk.rho.symmetricEigen(vectors: true)
-            eig[qn] = e
-            for v in e.eigenvalues { all.append((Swift.max(v, 0), qn)) }
-        }
-        all.sort { $0.w > $1.w }
-        let weights = all.map { $0.w.squareRoot() }
-        let k = try MPS<Double>.keptRank(weights, maxBondDimension: p.maxBondDimension, cutoff: p.cutoff)
+        let sectorCharges = Array(blocks.keys)
+        for qn in sectorCharges { eig[qn] = try blocks[qn]!.rho.symmetricEigen(vectors: true) }
+        let (counts, spectrum) = try SectorTruncation.keep(sectorCharges.map { eig[$0]!.eigenvalues }, p, site: i)
         var keep: [QuantumNumber: Int] = [:]
-        for j in 0..<k { keep[all[j].q, default: 0] += 1 }
+        for (qn, c) in zip(sectorCharges, counts) where c > 0 { keep[qn] = c }
+        let k = counts.reduce(0, +)
         let order = keep.keys.sorted()
         var newCharges: [QuantumNumber] = []
         for qn in order { newCharges += Array(repeating: qn, count: keep[qn]!) }
@@ -164,7 +159,6 @@ final class BlockSweepEngine {
         // Canonical side: kept eigenvectors; other side: projection of θ.
         var canonical = [Double](repeating: 0, count: rightward ? m * k : k * d2 * cr)
         var rest = [Double](repeating: 0, count: rightward ? k * d2 * cr : m * k)
-        var spectrum: [Double] = []
         var keptWeight = 0.0
         for qn in order {
             let blk = blocks[qn]!, e = eig[qn]!, kq = keep[qn]!, n = blk.positions.count
@@ -175,7 +169,6 @@ final class BlockSweepEngine {
                 for jj in 0..<kq {
                     let col = n - 1 - jj                                  // eigenvalues ascending
                     for ip in 0..<n { vk[ip + n * jj] = ev[ip + n * col] }
-                    spectrum.append(Swift.max(e.eigenvalues[col], 0).squareRoot())
                 }
             }
             let vm = try Matrix(rows: n, columns: kq, elements: vk)
@@ -196,9 +189,6 @@ final class BlockSweepEngine {
         }
         let scale = keptWeight > 0 ? 1 / keptWeight.squareRoot() : 1
         for idx in rest.indices { rest[idx] *= scale }
-        spectrum.sort(by: >)
-        let sn = spectrum.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        if sn > 0 { spectrum = spectrum.map { $0 / sn } }
         return rightward
             ? BlockSplit(left: canonical, right: rest, basis: basis, truncationError: Swift.max(0, 1 - keptWeight), spectrum: spectrum)
             : BlockSplit(left: rest, right: canonical, basis: basis, truncationError: Swift.max(0, 1 - keptWeight), spectrum: spectrum)

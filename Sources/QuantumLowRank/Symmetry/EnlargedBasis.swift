@@ -21,12 +21,13 @@ struct EnlargedBasis: Sendable {
         var label = [QuantumNumber]()
         label.reserveCapacity(bond.sectors.count * d)
         for (qb, _) in bond.sectors { for s in 0..<d { label.append(left ? qb + q[s] : qb - q[s]) } }
-        labels = Array(Set(label)).sorted()
-        var dims = [Int](repeating: 0, count: labels.count)
+        let sorted = Array(Set(label)).sorted()
+        labels = sorted
+        var dims = [Int](repeating: 0, count: sorted.count)
         var sec = [Int](repeating: 0, count: label.count), off = sec
         for (j, (_, r)) in bond.sectors.enumerated() {
             for s in 0..<d {
-                let idx = EnlargedBasis.search(labels, label[j * d + s])!
+                let idx = QuantumNumber.position(of: label[j * d + s], count: sorted.count) { sorted[$0] }!
                 sec[j * d + s] = idx
                 off[j * d + s] = dims[idx]
                 dims[idx] += r.count
@@ -39,17 +40,7 @@ struct EnlargedBasis: Sendable {
 
     /// The sector index of label q, nil when absent.
     @inline(__always)
-    func index(_ q: QuantumNumber) -> Int? { EnlargedBasis.search(labels, q) }
-
-    static func search(_ labels: [QuantumNumber], _ q: QuantumNumber) -> Int? {
-        var lo = 0, hi = labels.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if labels[mid] == q { return mid }
-            if labels[mid] < q { lo = mid + 1 } else { hi = mid }
-        }
-        return nil
-    }
+    func index(_ q: QuantumNumber) -> Int? { QuantumNumber.position(of: q, count: labels.count) { labels[$0] } }
 }
 
 /// Block-stack reshuffles between the two layouts of k equal blocks (r × c each): vertical, a (k r) × c

@@ -175,7 +175,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                     guard let pi = eri.index(qp) else { continue }
                     let kp = bases[i].sectors[jp].range.count, ldc = eri.dims[pi]
                     for s in 0..<d1 {
-                        guard let j2 = midIndex(mid, qp + siteQ[i][s]) else { continue }
+                        guard let j2 = mid.sectorIndex(qp + siteQ[i][s]) else { continue }
                         let li = el.partSector[jp * d1 + s]
                         guard lay.offset[li] >= 0 else { continue }
                         let k2 = mid.sectors[j2].range.count, n = el.dims[li], m = er.dims[lay.rightIndex[li]]
@@ -195,7 +195,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                     guard let qi = eli.index(qq) else { continue }
                     let ldc = eli.dims[qi]
                     for s in 0..<d2 {
-                        guard let jp = midIndex(mid, qq - siteQ[i + 1][s]) else { continue }
+                        guard let jp = mid.sectorIndex(qq - siteQ[i + 1][s]) else { continue }
                         let ri = er.partSector[jq * d2 + s]
                         guard let li = el.index(er.labels[ri]), lay.offset[li] >= 0 else { continue }
                         let kp = mid.sectors[jp].range.count, n = el.dims[li]
@@ -212,16 +212,6 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             }
         }
         return x
-    }
-
-    private func midIndex(_ b: SectorBasis, _ q: QuantumNumber) -> Int? {
-        var lo = 0, hi = b.sectors.count
-        while lo < hi {
-            let m = (lo + hi) >> 1
-            if b.sectors[m].charge == q { return m }
-            if b.sectors[m].charge < q { lo = m + 1 } else { hi = m }
-        }
-        return nil
     }
 
     // MARK: Split
@@ -255,18 +245,11 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         }
         // Eigenpairs per sector; one global ranking.
         var eig = [SymmetricEigenResult<Double>?](repeating: nil, count: ns)
-        var all: [(w: Double, s: Int)] = []
         for s in 0..<ns {
             guard let r = rho[s] else { continue }
-            let e = try Matrix(rows: side.dims[s], columns: side.dims[s], elements: r).symmetricEigen(vectors: true)
-            eig[s] = e
-            for v in e.eigenvalues { all.append((Swift.max(v, 0), s)) }
+            eig[s] = try Matrix(rows: side.dims[s], columns: side.dims[s], elements: r).symmetricEigen(vectors: true)
         }
-        guard !all.isEmpty else { throw DMRGError.numericalFailure(site: i, reason: "the two-site state has no charge sector") }
-        all.sort { $0.w > $1.w }
-        let k = try MPS<Double>.keptRank(all.map { $0.w.squareRoot() }, maxBondDimension: p.maxBondDimension, cutoff: p.cutoff)
-        var kept = [Int](repeating: 0, count: ns)
-        for j in 0..<k { kept[all[j].s] += 1 }
+        let (kept, spectrum) = try SectorTruncation.keep(eig.map { $0?.eigenvalues ?? [] }, p, site: i)
         var charges: [QuantumNumber] = []
         var bondSector = [Int](repeating: -1, count: ns)
         var nb = 0
@@ -276,7 +259,6 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         }
         let basis = SectorBasis(sortedCharges: charges)
         var iso = [[Double]?](repeating: nil, count: ns)
-        var spectrum: [Double] = []
         for s in 0..<ns where kept[s] > 0 {
             let e = eig[s]!, n = side.dims[s], kq = kept[s]
             var u = [Double](repeating: 0, count: n * kq)
@@ -284,7 +266,6 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                 for jj in 0..<kq {
                     let col = n - 1 - jj
                     for r in 0..<n { u[r + n * jj] = ev[r + n * col] }
-                    spectrum.append(Swift.max(e.eigenvalues[col], 0).squareRoot())
                 }
             }
             iso[s] = u
@@ -327,9 +308,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             rightEnv[i + 1] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis)
         }
         bases[i + 1] = basis
-        spectrum.sort(by: >)
-        let sn = spectrum.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        spectra[i + 1] = sn > 0 ? spectrum.map { $0 / sn } : spectrum
+        spectra[i + 1] = spectrum
         return Swift.max(0, 1 - keptWeight)
     }
 

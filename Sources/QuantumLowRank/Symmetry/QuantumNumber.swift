@@ -42,6 +42,21 @@ public struct QuantumNumber: Hashable, Comparable, Sendable, CustomStringConvert
         return q
     }
 
+    /// The position of `q` in the ascending array `sorted` (binary search; cheaper than hashing in the contraction
+    /// loops), nil when absent. `charge(i)` reads element i, so the same search serves arrays of charges and of
+    /// (charge, range) sectors.
+    @inline(__always)
+    static func position(of q: QuantumNumber, count: Int, charge: (Int) -> QuantumNumber) -> Int? {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let c = charge(mid)
+            if c == q { return mid }
+            if c < q { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
+    }
+
     /// The opposite charge (−first, −second, same parity).
     public static prefix func - (q: QuantumNumber) -> QuantumNumber { .zero - q }
 
@@ -87,19 +102,15 @@ struct SectorBasis: Sendable, Equatable {
     /// The number of basis states.
     var dimension: Int { charges.count }
 
-    /// The index range of charge q, nil when the sector is absent (binary search over the sorted sectors:
-    /// cheaper than hashing in the contraction loops).
+    /// The index of the sector with charge q, nil when absent.
     @inline(__always)
-    func range(_ q: QuantumNumber) -> Range<Int>? {
-        var lo = 0, hi = sectors.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            let c = sectors[mid].charge
-            if c == q { return sectors[mid].range }
-            if c < q { lo = mid + 1 } else { hi = mid }
-        }
-        return nil
+    func sectorIndex(_ q: QuantumNumber) -> Int? {
+        QuantumNumber.position(of: q, count: sectors.count) { sectors[$0].charge }
     }
+
+    /// The index range of charge q, nil when the sector is absent.
+    @inline(__always)
+    func range(_ q: QuantumNumber) -> Range<Int>? { sectorIndex(q).map { sectors[$0].range } }
 
     static func == (a: SectorBasis, b: SectorBasis) -> Bool { a.charges == b.charges }
 }
