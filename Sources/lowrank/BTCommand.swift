@@ -15,16 +15,21 @@ struct BTCommand: ParsableCommand {
             """)
 
     @Argument(help: "Model folder (A.mtx B.mtx C.mtx [E.mtx] [D.mtx]) or MATLAB .mat file with A, B, C[, E, D].") var model: String
-    @Option(help: "Reduced order r.") var order: Int?
-    @Option(name: .customLong("max-error"), help: "Absolute H∞ error bound to meet.") var maxError: Double?
+    @Option(parsing: .unconditional, help: "Reduced order r.") var order: Int?
+    @Option(name: .customLong("max-error"), parsing: .unconditional, help: "Absolute H∞ error bound to meet.") var maxError: Double?
     @OptionGroup var gramian: GramianOptions
     @Option(help: "Folder to write the reduced model (A.mtx B.mtx C.mtx [D.mtx]).") var out: String?
     @Option(help: "Write an SVG with the HSV decay and the frequency responses.") var plot: String?
-    @Option(help: "Number of log-spaced frequencies (plus ω = 0).") var frequencies = 200
-    @Option(name: .customLong("omega-min")) var omegaMin = 1e-6
-    @Option(name: .customLong("omega-max")) var omegaMax = 1e6
+    @Option(parsing: .unconditional, help: "Number of log-spaced frequencies (plus ω = 0; default 200).") var frequencies: Int?
+    @Option(name: .customLong("omega-min"), parsing: .unconditional, help: "Lowest frequency (default 1e-6).") var omegaMin: Double?
+    @Option(name: .customLong("omega-max"), parsing: .unconditional, help: "Highest frequency (default 1e6).") var omegaMax: Double?
     @Flag(name: .customLong("skip-error"), help: "Skip the frequency sweep and H2 error.") var skipError = false
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    var frequencyCount: Int { frequencies ?? 200 }
+    var lowestFrequency: Double { omegaMin ?? 1e-6 }
+    var highestFrequency: Double { omegaMax ?? 1e6 }
 
     struct Seconds: Encodable { let gramians: Double; let reduction: Double; let error: Double; let sweep: Double }
     struct Report: Encodable {
@@ -44,12 +49,31 @@ struct BTCommand: ParsableCommand {
         guard (order == nil) != (maxError == nil) else { throw ValidationError("give exactly one of --order or --max-error") }
         if let r = order, r < 1 { throw ValidationError("--order must be ≥ 1") }
         if let e = maxError, !(e > 0 && e.isFinite) { throw ValidationError("--max-error must be finite and > 0") }
-        _ = try FrequencyResponse.grid(count: frequencies, omegaMin: omegaMin, omegaMax: omegaMax)
+        guard frequencyCount >= 1 else { throw ValidationError("--frequencies \(frequencyCount): must be ≥ 1") }
+        guard lowestFrequency > 0, lowestFrequency.isFinite else {
+            throw ValidationError("--omega-min \(lowestFrequency): must be finite and > 0")
+        }
+        guard highestFrequency >= lowestFrequency, highestFrequency.isFinite else {
+            throw ValidationError("--omega-max \(highestFrequency): must be finite and ≥ --omega-min \(lowestFrequency)")
+        }
+        if skipError {
+            for (name, given) in [("--frequencies", frequencies != nil), ("--omega-min", omegaMin != nil), ("--omega-max", omegaMax != nil)]
+            where given { throw ValidationError("\(name) sets the error sweep, which --skip-error turns off") }
+        }
     }
 
     func run() throws {
         try Output.reportingErrors {
+            common.apply()
+            try OutputTarget.checkFolder(out, option: "--out", inputs: [model])
+            try OutputTarget.checkFile(plot, option: "--plot")
             let system = try LTISystem.load(path: model)
+            try GramianOptions.requireNonzero(system, for: [.controllability, .observability])
+            if !skipError {
+                try MemoryBudget.require(FrequencyResponse.sweepMemoryEstimate(points: frequencyCount + 1, outputs: system.outputs,
+                                                                               inputs: system.inputs),
+                                         for: "a frequency sweep of \(frequencyCount + 1) points", hint: "lower --frequencies")
+            }
             let t0 = Date()
             let progress = ProgressLine(enabled: !json)
             let both = try LyapunovSolver.solveBoth(system, method: gramian.method, options: gramian.adiOptions) { eq, s in
@@ -60,7 +84,7 @@ struct BTCommand: ParsableCommand {
             let factors = [both.controllability, both.observability]
             for g in factors where !g.converged {
                 throw ADIError.notConverged(steps: g.steps, residual: g.residualHistory.last ?? .nan,
-                                            tolerance: gramian.tolerance)
+                                            tolerance: gramian.adiTolerance)
             }
             let tGram = Date().timeIntervalSince(t0)
             let t1 = Date()
@@ -74,7 +98,7 @@ struct BTCommand: ParsableCommand {
             var sweep: FrequencyResponse.ErrorSweep?
             var tSweep = 0.0
             if !skipError {
-                let grid = try FrequencyResponse.grid(count: frequencies, omegaMin: omegaMin, omegaMax: omegaMax)
+                let grid = try FrequencyResponse.grid(count: frequencyCount, omegaMin: lowestFrequency, omegaMax: highestFrequency)
                 sweep = try FrequencyResponse.errorSweep(full: system, reduced: result.reduced, omegas: grid)
                 tSweep = Date().timeIntervalSince(t2)
                 hinf = sweep?.maximum

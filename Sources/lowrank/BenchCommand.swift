@@ -16,11 +16,12 @@ struct KernelsBench: ParsableCommand {
         commandName: "kernels",
         abstract: "DGEMM (n = 4000) and ZGEMM GFLOP/s and SVD seconds (n = 2000), medians of repeated runs.")
 
-    @Option(help: "DGEMM order n.") var dgemmSize = 4000
-    @Option(help: "ZGEMM order n.") var zgemmSize = 2000
-    @Option(help: "SVD order n (full SVD with vectors, dgesdd).") var svdSize = 2000
-    @Option(help: "Timed repetitions (median reported; one untimed warm-up first).") var repeats = 3
+    @Option(parsing: .unconditional, help: "DGEMM order n.") var dgemmSize = 4000
+    @Option(parsing: .unconditional, help: "ZGEMM order n.") var zgemmSize = 2000
+    @Option(parsing: .unconditional, help: "SVD order n (full SVD with vectors, dgesdd).") var svdSize = 2000
+    @Option(parsing: .unconditional, help: "Timed repetitions, 1…1000 (median reported; one untimed warm-up first).") var repeats = 3
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var common: CommonOptions
 
     struct Report: Encodable {
         let dgemmGflops: Double
@@ -35,12 +36,20 @@ struct KernelsBench: ParsableCommand {
     }
 
     func validate() throws {
-        guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1") }
-        guard dgemmSize >= 1, zgemmSize >= 1, svdSize >= 1 else { throw ValidationError("sizes must be ≥ 1") }
+        guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeats \(repeats): must be in 1…1000") }
+        for (name, n) in [("--dgemm-size", dgemmSize), ("--zgemm-size", zgemmSize), ("--svd-size", svdSize)] where n < 1 {
+            throw ValidationError("\(name) \(n): must be ≥ 1")
+        }
     }
 
     func run() throws {
         try Output.reportingErrors {
+            common.apply()
+            // Three n×n operands per product; the SVD holds A, its copy, U, Vᵀ and workspace (≈ 5 n²).
+            for (name, n, bytes, copies) in [("DGEMM", dgemmSize, 8, 3.0), ("ZGEMM", zgemmSize, 16, 3.0), ("SVD", svdSize, 8, 5.0)] {
+                try MemoryBudget.require(copies * Double(n) * Double(n) * Double(bytes), for: "\(name) of order n = \(n)",
+                                         hint: "lower --\(name.lowercased())-size")
+            }
             let d = try Self.gemmRate(Double.self, n: dgemmSize, repeats: repeats, flopsPerMAC: 2)
             let z = try Self.gemmRate(Complex<Double>.self, n: zgemmSize, repeats: repeats, flopsPerMAC: 8)
             var g = SeededGenerator(seed: 1)

@@ -19,26 +19,28 @@ struct CompressCommand: ParsableCommand {
     @Argument(help: "Matrix Market file (array or coordinate; real or complex).")
     var file: String
 
-    @Option(help: "Keep exactly this rank.")
+    @Option(parsing: .unconditional, help: "Keep exactly this rank.")
     var rank: Int?
 
-    @Option(help: "Relative Frobenius error target ε: smallest rank with ‖A − A_k‖_F/‖A‖_F ≤ ε.")
+    @Option(parsing: .unconditional, help: "Relative Frobenius error target ε: smallest rank with ‖A − A_k‖_F/‖A‖_F ≤ ε.")
     var tolerance: Double?
 
     @Option(help: "Choose the rank by a criterion: aic or gap.")
     var select: Selector?
 
-    @Option(name: .customLong("noise-variance"), help: "Noise variance σ² for --select aic (default: estimated).")
+    @Option(name: .customLong("noise-variance"), parsing: .unconditional, help: "Noise variance σ² for --select aic (default: estimated).")
     var noiseVariance: Double?
 
     @Flag(help: "Use the randomized SVD (Halko–Martinsson–Tropp; needs --rank).")
     var randomized = false
 
-    @Option(help: "Seed of the randomized sketch.")
-    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed of the randomized sketch (with --randomized; default 0).")
+    var seed: UInt64?
 
     @Flag(help: "Print JSON instead of a human summary.")
     var json = false
+
+    @OptionGroup var common: CommonOptions
 
     struct Report: Encodable {
         let file: String
@@ -57,6 +59,7 @@ struct CompressCommand: ParsableCommand {
         if chosen > 1 { throw ValidationError("give at most one of --rank, --tolerance, --select") }
         if randomized && rank == nil { throw ValidationError("--randomized needs --rank") }
         if let r = rank, r < 0 { throw ValidationError("--rank must be ≥ 0 (got \(r))") }
+        if seed != nil && !randomized { throw ValidationError("--seed applies to --randomized only") }
         if let t = tolerance, !(t >= 0 && t.isFinite) { throw ValidationError("--tolerance must be finite and ≥ 0") }
         if let v = noiseVariance, !(v > 0 && v.isFinite) { throw ValidationError("--noise-variance must be finite and > 0") }
         if noiseVariance != nil && !(select == .aic || (select == nil && rank == nil && tolerance == nil)) {
@@ -66,6 +69,7 @@ struct CompressCommand: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors {
+            common.apply()
             let start = DispatchTime.now()
             let loaded = try MatrixFile.load(file)
             let report: Report
@@ -81,6 +85,14 @@ struct CompressCommand: ParsableCommand {
         try a.requireNonEmpty(file)
         guard a.isFinite else { throw LinearAlgebraError.nonFinite(argument: file) }
         let m = a.rows, n = a.columns
+        guard a.maxAbs > 0 else {
+            throw LinearAlgebraError.invalidArgument(argument: file, reason: "the matrix is zero (every entry is 0); "
+                + "it has no singular vectors, so there is no rank to choose")
+        }
+        // The SVD works on a copy of A plus LAPACK's workspace (about another m·n for gesdd).
+        try MemoryBudget.require(3 * Double(m) * Double(n) * Double(MemoryLayout<S>.stride),
+                                 for: "the SVD of a \(m)×\(n) matrix", hint: randomized ? nil : "try --rank k --randomized")
+        let seed = self.seed ?? 0
         let s: [Double]
         let k: Int
         var selectedBy = "rank"

@@ -24,15 +24,17 @@ extension DMRGCommand {
 
     func runChemistry(_ path: String) throws {
         try Output.reportingErrors {
+            common.apply()
+            try OutputTarget.checkFile(plot, option: "--plot")
             let start = DispatchTime.now()
             let dump = try FCIDUMP.read(path)
-            let order = ordering == .fiedler ? try AbInitioHamiltonian.fiedlerOrdering(dump) : Array(0..<dump.orbitals)
+            let order = (ordering ?? .fiedler) == .fiedler ? try AbInitioHamiltonian.fiedlerOrdering(dump) : Array(0..<dump.orbitals)
             let config = try AbInitioHamiltonian.rhfConfiguration(dump, ordering: order)
             var options = DMRG.Options(maxBondDimension: maxBondDimension, cutoff: cutoff, maxSweeps: sweeps,
                                        energyTolerance: energyTolerance, noise: noise ?? 1e-4, seed: seed,
                                        conserveQuantumNumbers: true, initialConfiguration: config)
             if noRamp { options.bondDimensionRamp = [] }
-            options.symmetricContraction = contraction
+            options.symmetricContraction = contraction ?? .enlargedBlocks
             let progress = ProgressLine(enabled: !json)
             func solve(_ mpo: MPO, label: String) throws -> DMRG.Result {
                 let r = try DMRG.groundState(of: mpo, options: options) { rec in

@@ -23,29 +23,34 @@ struct DMRGCommand: ParsableCommand {
 
     @Option(help: "Model: \(SpinModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: String?
     @Option(help: "FCIDUMP file: ab initio DMRG with N and 2Sᶻ conserved, from the RHF determinant.") var fcidump: String?
-    @Option(help: "Orbital order for --fcidump: given (file order) or fiedler.") var ordering: Ordering = .fiedler
-    @Option(name: .customLong("df-threshold"), help: ArgumentHelp(
+    @Option(help: "Orbital order for --fcidump: given (file order) or fiedler (default).") var ordering: Ordering?
+    @Option(name: .customLong("df-threshold"), parsing: .unconditional, help: ArgumentHelp(
         "With --fcidump: also solve the double-factorized Hamiltonian truncated at this threshold and report its energy error against the exact MPO.",
         valueName: "t")) var dfThreshold: Double?
-    @Option(help: "Number of sites L (≥ 2).") var sites: Int?
-    @Option(help: "Coupling J.") var coupling: Double = 1
-    @Option(help: "Anisotropy Δ (Heisenberg family).") var anisotropy: Double = 1
-    @Option(help: "Field: h (Heisenberg family, default 0) or g (tfim, default 1).") var field: Double?
-    @Option(name: .customLong("max-bond-dimension"), help: "Largest bond dimension χ.") var maxBondDimension: Int = 64
-    @Option(help: "Most full sweeps (each left→right→left).") var sweeps: Int = 10
-    @Option(help: "Truncation cutoff on the relative discarded weight per bond.") var cutoff: Double = 1e-12
-    @Option(name: .customLong("energy-tolerance"), help: "Stop when |ΔE| ≤ this · max(|E|, 1) between full-χ sweeps.")
+    @Option(parsing: .unconditional, help: "Number of sites L (≥ 2).") var sites: Int?
+    @Option(parsing: .unconditional, help: "Coupling J (spin models; default 1).") var coupling: Double?
+    @Option(parsing: .unconditional, help: "Anisotropy Δ (Heisenberg family; default 1).") var anisotropy: Double?
+    @Option(parsing: .unconditional, help: "Field: h (Heisenberg family, default 0) or g (tfim, default 1).") var field: Double?
+    @Option(name: .customLong("max-bond-dimension"), parsing: .unconditional, help: "Largest bond dimension χ.") var maxBondDimension: Int = 64
+    @Option(parsing: .unconditional, help: "Most full sweeps (each left→right→left).") var sweeps: Int = 10
+    @Option(parsing: .unconditional, help: "Truncation cutoff on the relative discarded weight per bond, in [0, 1).") var cutoff: Double = 1e-12
+    @Option(name: .customLong("energy-tolerance"), parsing: .unconditional,
+            help: "Stop when |ΔE| ≤ this · max(|E|, 1) between full-χ sweeps.")
     var energyTolerance: Double = 1e-10
-    @Option(help: "Noise amplitude during the ramp (two-site) or expansion coefficient (single-site).") var noise: Double?
+    @Option(parsing: .unconditional, help: "Noise amplitude during the ramp (two-site) or expansion coefficient (single-site).") var noise: Double?
     @Option(help: "Update scheme: two-site or single-site (with subspace expansion).") var algorithm: AlgorithmName = .twoSite
     @Flag(name: .customLong("no-ramp"), help: "Start at χ directly instead of ramping 32 → 64 → 128.") var noRamp = false
-    @Option(help: "Seed of the random initial state.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the random initial state.") var seed: UInt64 = 1
     @Option(help: "Conserved quantity: none (dense tensors), sz (U(1) total Sᶻ, block-sparse; starts from the Néel state, Sᶻ = 0 for even L) or parity (Z₂, tfim only: solved as −J Σ XX − g Σ Z from all ↑).")
     var conserve: Conserve = .none
-    @Option(help: "Contraction of the symmetric engine: enlarged-blocks (fast) or channel-wise (reference implementation).")
-    var contraction: DMRG.SymmetricContraction = .enlargedBlocks
+    @Option(help: "Contraction of the symmetric engine (with --conserve or --fcidump): enlarged-blocks (fast, default) or channel-wise (reference implementation).")
+    var contraction: DMRG.SymmetricContraction?
     @Option(help: "Write an SVG: energy change per sweep and the entanglement profile.") var plot: String?
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    /// Couplings beyond this magnitude overflow H·x in double precision over a long chain.
+    static let largestCoupling = 1e100
 
     struct SweepReport: Encodable {
         let sweep: Int, energy: Double, energyChange: Double?, maxTruncationError: Double, maxBondDimension: Int
@@ -80,6 +85,8 @@ struct DMRGCommand: ParsableCommand {
             guard algorithm == .twoSite else {
                 throw ValidationError("--algorithm single-site: --fcidump runs two-site updates (quantum-number conservation needs them)")
             }
+            for (name, given) in [("--coupling", coupling != nil), ("--anisotropy", anisotropy != nil), ("--field", field != nil)]
+            where given { throw ValidationError("\(name) applies to the spin models (--model); --fcidump takes its Hamiltonian from the file") }
             try validateCommon()
             return
         }
@@ -89,16 +96,28 @@ struct DMRGCommand: ParsableCommand {
         }
         guard let sites else { throw ValidationError("--sites is required") }
         guard sites >= 2 else { throw ValidationError("--sites \(sites): need at least 2 sites") }
+        if ordering != nil { throw ValidationError("--ordering applies to --fcidump (orbital order); the spin chains keep their site order") }
+        if model == SpinModel.tfim.rawValue, anisotropy != nil {
+            throw ValidationError("--anisotropy applies to the Heisenberg family; tfim has no Δ")
+        }
+        if conserve == .none, contraction != nil {
+            throw ValidationError("--contraction chooses the symmetric engine; it needs --conserve sz or parity")
+        }
         try validateCommon()
     }
 
     func validateCommon() throws {
         guard maxBondDimension >= 1 else { throw ValidationError("--max-bond-dimension \(maxBondDimension): must be ≥ 1") }
         guard sweeps >= 1 else { throw ValidationError("--sweeps \(sweeps): must be ≥ 1") }
-        guard cutoff >= 0, cutoff.isFinite else { throw ValidationError("--cutoff \(cutoff): must be finite and ≥ 0") }
+        guard cutoff >= 0, cutoff < 1 else {
+            throw ValidationError("--cutoff \(cutoff): must be in [0, 1) (the discarded fraction of the norm at each bond)")
+        }
         guard energyTolerance >= 0, energyTolerance.isFinite else { throw ValidationError("--energy-tolerance must be finite and ≥ 0") }
-        for (name, v) in [("--coupling", coupling), ("--anisotropy", anisotropy), ("--field", field ?? 0), ("--noise", noise ?? 0)]
-        where !v.isFinite { throw ValidationError("\(name) must be finite") }
+        for (name, v) in [("--coupling", coupling ?? 1), ("--anisotropy", anisotropy ?? 1), ("--field", field ?? 0)]
+        where !(Swift.abs(v) <= Self.largestCoupling) {
+            throw ValidationError("\(name) \(v): |value| must be ≤ 1e100 (larger couplings overflow H·x; rescale the Hamiltonian)")
+        }
+        if let noise, !noise.isFinite { throw ValidationError("--noise must be finite") }
         if let noise, noise < 0 { throw ValidationError("--noise must be ≥ 0") }
         if let t = dfThreshold {
             guard t.isFinite, t >= 0 else { throw ValidationError("--df-threshold must be finite and ≥ 0") }
@@ -109,8 +128,16 @@ struct DMRGCommand: ParsableCommand {
     func run() throws {
         if let fcidump { return try runChemistry(fcidump) }
         try Output.reportingErrors {
+            common.apply()
+            try OutputTarget.checkFile(plot, option: "--plot")
             let start = DispatchTime.now()
             guard let name = model, let kind = SpinModel(rawValue: name), let L = sites else { throw ExitCode(64) }
+            try MemoryBudget.require(DMRG.memoryEstimate(sites: L, maxBondDimension: maxBondDimension,
+                                                         localDimension: kind == .spin1Heisenberg ? 3 : 2,
+                                                         mpoBondDimension: kind == .tfim ? 3 : 5),
+                                     for: "DMRG on L = \(L) sites at χ = \(maxBondDimension)",
+                                     hint: "lower --sites or --max-bond-dimension")
+            let coupling = self.coupling ?? 1, anisotropy = self.anisotropy ?? 1
             let params = SpinModel.Parameters(coupling: coupling, anisotropy: anisotropy, field: field)
             // --conserve parity: the Ising chain in the basis where its Z₂ symmetry is diagonal, from all ↑ (even).
             let mpo = conserve == .parity ? try MPO(kind.parityBasisOpSum(sites: L, parameters: params))
@@ -123,7 +150,7 @@ struct DMRGCommand: ParsableCommand {
             if conserve == .parity {
                 options.initialConfiguration = SpinModel.tfim.parityGroundSectorConfiguration(sites: L, parameters: params)
             }
-            options.symmetricContraction = contraction
+            options.symmetricContraction = contraction ?? .enlargedBlocks
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)
             let result = try DMRG.groundState(of: mpo, options: options) { rec in

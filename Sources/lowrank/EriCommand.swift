@@ -18,15 +18,16 @@ struct EriCommand: ParsableCommand {
     enum Stage1: String, ExpressibleByArgument, CaseIterable { case eigen, cholesky }
 
     @Argument(help: "FCIDUMP file (plain or gzip-compressed).") var file: String
-    @Option(help: "Pivoted-Cholesky tolerance on the largest remaining diagonal.") var cholesky: Double = 1e-6
-    @Option(help: "Comma-separated double-factorization thresholds.") var df: String = "1e-3,1e-4"
+    @Option(parsing: .unconditional, help: "Pivoted-Cholesky tolerance on the largest remaining diagonal.") var cholesky: Double = 1e-6
+    @Option(parsing: .unconditional, help: "Comma-separated double-factorization thresholds.") var df: String = "1e-3,1e-4"
     @Option(name: .customLong("df-stage1"), help: "DF first stage: eigen (published convention) or cholesky.")
     var dfStage1: Stage1 = .eigen
-    @Option(name: .customLong("sf-rank"), help: "Rank of the single factorization whose λ is reported.") var sfRank: Int?
+    @Option(name: .customLong("sf-rank"), parsing: .unconditional, help: "Rank of the single factorization whose λ is reported.") var sfRank: Int?
     @Flag(name: .customLong("no-energies"), help: "Skip the RHF/MP2 energy errors.") var noEnergies = false
     @Option(help: "Write an SVG: Cholesky error against the number of vectors, and the DF eigenvalue spectrum.")
     var plot: String?
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var common: CommonOptions
 
     struct CholeskyReport: Encodable {
         let tolerance: Double, vectors: Int, maxAbsError: Double, rhfError: Double?, mp2Error: Double?, seconds: Double
@@ -47,7 +48,11 @@ struct EriCommand: ParsableCommand {
         let rank: Int, lambdaSF: Double, lambdaT: Double, lambdaW: Double
         enum CodingKeys: String, CodingKey { case rank, lambdaSF = "lambda_sf", lambdaT = "lambda_t", lambdaW = "lambda_w" }
     }
-    struct Energy: Encodable { let rhf: Double?, mp2: Double? }
+    struct Energy: Encodable {
+        let rhf: Double?, mp2: Double?
+        /// Why `rhf` and `mp2` are null, when they are.
+        let skipped: String?
+    }
     struct Seconds: Encodable { let parse: Double, cholesky: Double, df: Double }
     struct Report: Encodable {
         let file: String, norb: Int, nelec: Int, eCore: Double
@@ -79,14 +84,25 @@ struct EriCommand: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors {
+            common.apply()
+            try OutputTarget.checkFile(plot, option: "--plot")
             let t0 = Date()
             let dump = try FCIDUMP.read(file)
             let tParse = Date().timeIntervalSince(t0)
             let n = dump.orbitals
+            let pairs = Double(n * (n + 1) / 2)
+            // The supermatrix, the DF stage-1 eigenvectors, LAPACK's copy and workspace, and a reconstruction
+            // (five pair×pair matrices), plus three packed tensors for the energy errors.
+            try MemoryBudget.require(MemoryBudget.bytes(5 * pairs * pairs + 3 * pairs * (pairs + 1) / 2),
+                                     for: "factorizing the integrals of NORB = \(n)")
             let m = dump.eri.supermatrix()
             // Exact energies (the reference for every error).
             var rhf: Double?, mp2: Double?
-            let energiesPossible = !noEnergies && dump.electrons % 2 == 0 && dump.electrons <= 2 * n
+            let skipped: String? = noEnergies ? "--no-energies"
+                : dump.ms2 != 0 ? "RHF/MP2 need a closed shell (MS2 = 0); this file has MS2 = \(dump.ms2)"
+                : dump.electrons % 2 != 0 ? "RHF/MP2 need an even NELEC; this file has NELEC = \(dump.electrons)"
+                : nil
+            let energiesPossible = skipped == nil && dump.electrons <= 2 * n
             if energiesPossible {
                 rhf = try MeanField.rhfEnergy(h: dump.h, eri: dump.eri, coreEnergy: dump.coreEnergy, electrons: dump.electrons)
                 mp2 = try MP2.correlationEnergy(h: dump.h, eri: dump.eri, electrons: dump.electrons)
@@ -127,7 +143,7 @@ struct EriCommand: ParsableCommand {
             let report = Report(file: file, norb: n, nelec: dump.electrons, eCore: dump.coreEnergy,
                                 cholesky: CholeskyReport(tolerance: cholesky, vectors: chol.count, maxAbsError: chol.maxAbsError,
                                                          rhfError: cr, mp2Error: cm, seconds: tChol),
-                                doubleFactorization: dfReports, singleFactorization: sf, energy: Energy(rhf: rhf, mp2: mp2),
+                                doubleFactorization: dfReports, singleFactorization: sf, energy: Energy(rhf: rhf, mp2: mp2, skipped: skipped),
                                 seconds: Seconds(parse: tParse, cholesky: tChol, df: tDF))
             if let plot { try writePlot(plot, chol: chol, supermatrix: m) }
             if json { try Output.printJSON(report, snakeCase: false) } else { printHuman(report) }
@@ -155,6 +171,7 @@ struct EriCommand: ParsableCommand {
     func printHuman(_ r: Report) {
         print("\(r.file): \(r.norb) orbitals, \(r.nelec) electrons, E_core = \(r.eCore)")
         if let e = r.energy.rhf, let m = r.energy.mp2 { print(String(format: "  RHF energy %.10f Eh, MP2 correlation %.10f Eh", e, m)) }
+        if let why = r.energy.skipped, why != "--no-energies" { print("  no RHF/MP2 energies: \(why)") }
         let c = r.cholesky
         print(String(format: "  Cholesky τ = %.1e: %d vectors, max |ΔM| = %.2e", c.tolerance, c.vectors, c.maxAbsError)
               + (c.rhfError.map { String(format: ", ΔE_RHF = %.2e, ΔE_MP2 = %.2e", $0, c.mp2Error ?? 0) } ?? ""))

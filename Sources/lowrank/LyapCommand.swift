@@ -7,28 +7,52 @@ import LowRankKernels
 struct GramianOptions: ParsableArguments {
     @Option(help: "auto (dense for n ≤ \(LyapunovSolver.denseLimit), ADI otherwise), dense or adi.")
     var method: LyapunovMethod = .auto
-    @Option(help: "ADI relative residual tolerance ‖WᵀW‖₂/‖BᵀB‖₂.")
-    var tolerance: Double = 1e-10
-    @Option(name: .customLong("max-steps"), help: "Maximum ADI steps (a complex pair counts as two).")
-    var maxSteps: Int = 500
-    @Option(help: "ADI shifts: projection, heuristic or wachspress.")
-    var shifts: ShiftName = .projection
+    @Option(parsing: .unconditional, help: "ADI relative residual tolerance ‖WᵀW‖₂/‖BᵀB‖₂ (default 1e-10).")
+    var tolerance: Double?
+    @Option(name: .customLong("max-steps"), parsing: .unconditional,
+            help: "Maximum ADI steps (a complex pair counts as two; default 500).")
+    var maxSteps: Int?
+    @Option(help: "ADI shifts: projection, heuristic or wachspress (default projection).")
+    var shifts: ShiftName?
 
     enum ShiftName: String, ExpressibleByArgument, CaseIterable { case projection, heuristic, wachspress }
 
+    /// The ADI tolerance in force.
+    var adiTolerance: Double { tolerance ?? 1e-10 }
+    /// The step limit in force.
+    var adiMaxSteps: Int { maxSteps ?? 500 }
+
     func validate() throws {
-        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be finite and > 0") }
-        guard maxSteps >= 1 else { throw ValidationError("--max-steps must be ≥ 1") }
+        if let tolerance, !(tolerance > 0 && tolerance.isFinite) {
+            throw ValidationError("--tolerance \(tolerance): must be finite and > 0")
+        }
+        if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps \(maxSteps): must be ≥ 1") }
+        if method == .dense {
+            for (name, given) in [("--tolerance", tolerance != nil), ("--max-steps", maxSteps != nil), ("--shifts", shifts != nil)]
+            where given { throw ValidationError("\(name) applies to ADI; --method dense does not use it") }
+        }
     }
 
     var adiOptions: LowRankADI.Options {
         let s: ShiftSelection
-        switch shifts {
+        switch shifts ?? .projection {
         case .projection: s = .projection(blocks: 6)
         case .heuristic: s = .heuristic(arnoldiSteps: 50, inverseSteps: 25, count: 20)
         case .wachspress: s = .wachspress(count: 20)
         }
-        return LowRankADI.Options(tolerance: tolerance, maxSteps: maxSteps, shifts: s)
+        return LowRankADI.Options(tolerance: adiTolerance, maxSteps: adiMaxSteps, shifts: s)
+    }
+
+    /// Refuses an input matrix that is zero: B = 0 makes the controllability Gramian (C = 0 the observability one)
+    /// exactly zero, so there is nothing to solve or reduce and the relative residual would be 0/0.
+    static func requireNonzero(_ system: LTISystem, for equations: [LyapunovEquation]) throws {
+        for eq in equations {
+            let (key, matrix) = eq == .controllability ? ("B", system.b) : ("C", system.c)
+            guard matrix.maxAbs > 0 else {
+                throw LinearAlgebraError.invalidArgument(argument: system.label(key), reason: "\(key) is zero (every entry is 0), "
+                    + "so the \(eq.rawValue) Gramian is zero; there is nothing to solve")
+            }
+        }
     }
 }
 
@@ -56,6 +80,7 @@ struct LyapCommand: ParsableCommand {
     var skipResidual = false
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print one line per ADI step to stderr (step, residual, columns, shift).") var trace = false
+    @OptionGroup var common: CommonOptions
 
     struct EquationReport: Encodable {
         let kind: String
@@ -77,9 +102,11 @@ struct LyapCommand: ParsableCommand {
     func run() throws {
         var failed = false
         try Output.reportingErrors {
+            common.apply()
             let system = try LTISystem.load(path: model)
             let kinds: [LyapunovEquation] = equation == .both ? [.controllability, .observability]
                 : [equation == .controllability ? .controllability : .observability]
+            try GramianOptions.requireNonzero(system, for: kinds)
             var reports: [EquationReport] = []
             for kind in kinds {
                 let progress = ProgressLine(enabled: !json)
@@ -119,7 +146,7 @@ struct LyapCommand: ParsableCommand {
             if json { try Output.printJSON(report) } else { print("\(model): n = \(system.order)") }
         }
         if failed {
-            Output.warn("lowrank: error: ADI did not converge within --max-steps \(gramian.maxSteps)")
+            Output.warn("lowrank: error: ADI did not converge within --max-steps \(gramian.adiMaxSteps)")
             throw ExitCode(2)
         }
     }

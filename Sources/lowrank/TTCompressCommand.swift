@@ -20,11 +20,13 @@ struct TTCompressCommand: ParsableCommand {
     @Argument(help: "NumPy .npy file (float64 or complex128, rank ≥ 1).")
     var file: String
 
-    @Option(help: "Relative Frobenius error target ε ≥ 0: ‖A − TT‖_F ≤ ε‖A‖_F.")
+    @Option(parsing: .unconditional, help: "Relative Frobenius error target ε ≥ 0: ‖A − TT‖_F ≤ ε‖A‖_F.")
     var tolerance: Double
 
     @Flag(help: "Print JSON instead of a human summary.")
     var json = false
+
+    @OptionGroup var common: CommonOptions
 
     /// Input the TT-SVD cannot take, named by file.
     enum InputError: Error, CustomStringConvertible {
@@ -71,6 +73,7 @@ struct TTCompressCommand: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors {
+            common.apply()
             let start = DispatchTime.now()
             let report: Report
             do {
@@ -89,6 +92,9 @@ struct TTCompressCommand: ParsableCommand {
         guard array.elements.allSatisfy({ $0.realPart.isFinite && $0.imaginaryPart.isFinite }) else {
             throw InputError.nonFinite(file: file)
         }
+        // TT-SVD holds the array, the unfolding being factorized and its SVD factors, and the dense check (≈ 4 copies).
+        try MemoryBudget.require(4 * Double(array.elements.count) * Double(MemoryLayout<S>.stride),
+                                 for: "TT-SVD of a \(array.shape.map(String.init).joined(separator: "×")) array")
         let a = Tensor(array)
         let (tt, reports) = try TensorTrain.decomposeWithReports(a, relativeError: tolerance)
         let norm = a.norm

@@ -9,9 +9,16 @@ public enum FrequencyResponse {
             throw LinearAlgebraError.invalidArgument(argument: "frequencies",
                                                      reason: "need count ≥ 1 and 0 < omega-min ≤ omega-max")
         }
+        try MemoryBudget.require(MemoryBudget.bytes(Double(count) + 1), for: "a frequency grid of \(count + 1) points")
         let lo = Double.log10(omegaMin), hi = Double.log10(omegaMax)
         let pts = count == 1 ? [omegaMin] : (0..<count).map { Double.pow(10, lo + (hi - lo) * Double($0) / Double(count - 1)) }
         return [0] + pts
+    }
+
+    /// Bytes an ``errorSweep(full:reduced:omegas:)`` of `points` frequencies holds: G(iω) and G_r(iω) as p×m
+    /// complex matrices (16 bytes an entry plus about 96 bytes of array overhead each), and four doubles a point.
+    public static func sweepMemoryEstimate(points: Int, outputs p: Int, inputs m: Int) -> Double {
+        Double(points) * (2 * (16 * Double(p) * Double(m) + 96) + 32)
     }
 
     /// G(iω) for each ω, as p×m complex matrices. Each worker owns an operator, so the shifted
@@ -68,6 +75,8 @@ public enum FrequencyResponse {
 
     /// Evaluates σ_max of the full model, the reduced model and their difference on `omegas`.
     public static func errorSweep(full: LTISystem, reduced: LTISystem, omegas: [Double]) throws -> ErrorSweep {
+        try MemoryBudget.require(sweepMemoryEstimate(points: omegas.count, outputs: full.outputs, inputs: full.inputs),
+                                 for: "a frequency sweep of \(omegas.count) points")
         let g = try evaluate(full, at: omegas)
         let gr = try evaluate(reduced, at: omegas)
         var f: [Double] = [], r: [Double] = [], e: [Double] = []

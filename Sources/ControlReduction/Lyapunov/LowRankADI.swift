@@ -100,6 +100,9 @@ public enum LowRankADI {
         guard !shifts.isEmpty else {
             throw ADIError.noStableShifts(reason: "the projected pencil has no eigenvalue with negative real part")
         }
+        // Memory: the residual factor, a shifted solve's complex block and its parts (≈ 8 n×m blocks), then the
+        // factor Z, checked before every growth (appending may copy Z once, so twice its new size is held).
+        try MemoryBudget.require(8 * Double(n) * Double(8 * m), for: "LR-ADI for n = \(n) with \(m) right-hand sides")
         var w = b
         var z = Matrix<Double>(rows: n, columns: 0)
         z.reserveColumns(Swift.min(n, 64 * m))
@@ -118,6 +121,10 @@ public enum LowRankADI {
             }
             let p = shifts[index]
             index += 1
+            let grown = Double(z.columns + (p.imaginary == 0 ? m : 2 * m))
+            try MemoryBudget.require(8 * Double(n) * (2 * grown + Double(8 * m)),
+                                     for: "the LR-ADI factor for n = \(n) at \(Int(grown)) columns (step \(steps + 1))",
+                                     hint: "lower --max-steps or loosen --tolerance")
             guard p.real < 0 else { throw ADIError.noStableShifts(reason: "shift \(p) is not in the left half-plane") }
             if p.imaginary == 0 {
                 let v = try op.solveShifted(p.real, w)

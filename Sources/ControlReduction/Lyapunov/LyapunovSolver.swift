@@ -66,6 +66,7 @@ public enum LyapunovSolver {
                              options: LowRankADI.Options = .init(),
                              observer: ((LowRankADI.Step) -> Void)? = nil) throws -> GramianFactor {
         let start = Date()
+        try requireNonsingularE(system)
         let resolved = resolve(method, for: system)
         if resolved == .dense {
             let z = try denseFactor(system, equation)
@@ -79,10 +80,38 @@ public enum LyapunovSolver {
                              residualHistory: r.residualHistory, seconds: Date().timeIntervalSince(start))
     }
 
+    /// Throws unless E is absent or nonsingular (LU with a nonzero pivot in every column). A singular E makes the
+    /// system a differential-algebraic equation, whose Gramians these solvers do not compute; without the check the
+    /// ADI's shift computation would fail later with NaNs in A.
+    public static func requireNonsingularE(_ system: LTISystem) throws {
+        guard let e = system.e else { return }
+        do {
+            switch e {
+            case .dense(let d): _ = try LUFactorization(d)
+            case .sparse(let s): _ = try SparseLU(factorizing: s)
+            }
+        } catch LinearAlgebraError.singular(_, let index) {
+            throw LinearAlgebraError.invalidArgument(
+                argument: system.label("E"),
+                reason: "E is singular" + (index > 0 ? " (zero pivot in column \(index))" : "")
+                    + "; descriptor systems with singular E (DAEs) are not supported")
+        }
+    }
+
+    /// Bytes the dense solver holds at once for one equation of order `n`: n×n arrays for dense A, SB03OD's copy
+    /// of A (overwritten by its Schur form), the Schur vectors Q, the right-hand side/factor workspace and the
+    /// returned factor (5), plus with E: dense E, its LU factors and E⁻¹A (3 more), and E⁻ᵀZ for observability (1).
+    public static func denseMemoryEstimate(order n: Int, hasE: Bool) -> Double {
+        MemoryBudget.bytes(Double(hasE ? 9 : 5) * Double(n) * Double(n))
+    }
+
     /// The dense Cholesky factor via Hammarling's method (SLICOT SB03OD). With E ≠ I the equation
     /// is transformed with `Ã = E⁻¹A`: controllability `Ã P + P Ãᵀ + (E⁻¹B)(E⁻¹B)ᵀ = 0`;
     /// observability `Ãᵀ Q̃ + Q̃ Ã + CᵀC = 0` with `Q = E⁻ᵀ Q̃ E⁻¹`, so `Z_Q = E⁻ᵀ Z̃`.
     public static func denseFactor(_ system: LTISystem, _ equation: LyapunovEquation) throws -> Matrix<Double> {
+        let n = system.order
+        try MemoryBudget.require(denseMemoryEstimate(order: n, hasE: system.e != nil),
+                                 for: "dense Lyapunov for n = \(n)", hint: "use --method adi")
         var a = system.a.dense
         var b = system.b
         var eLU: LUFactorization<Double>?
@@ -175,6 +204,7 @@ public enum LyapunovResidual {
         let gram = try Matrix.product(z, .transpose, z, .none)
         let zz = try gram.symmetricEigen(vectors: false).eigenvalues.last ?? 0
         let bn = try b.spectralNorm()
+        guard bn > 0 else { return 0 }  // B = 0: X = 0 exactly, no rounding floor
         return Double.ulpOfOne * an * en * zz / (bn * bn)
     }
 

@@ -66,20 +66,23 @@ extension LTISystem {
         return try LTISystem(a: a, b: b, c: c, d: d, e: e, names: names)
     }
 
-    /// Writes the system as `A.mtx B.mtx C.mtx [E.mtx] [D.mtx]` into `directory` (created if needed).
+    /// Writes the system as `A.mtx B.mtx C.mtx [E.mtx] [D.mtx]` into the folder `directory`, atomically
+    /// (``AtomicDirectory``): the folder appears complete or not at all, so no stale `E.mtx` of an earlier model can
+    /// remain beside the new files. An existing `directory` is replaced only when it is an earlier output or empty.
     public func write(to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
-        func put(_ m: SystemMatrix, _ name: String) throws {
-            switch m {
-            case .dense(let d): try MatrixMarket.write(d, to: path(name))
-            case .sparse(let s): try MatrixMarket.write(s, to: path(name))
+        try AtomicDirectory.write(to: directory) { folder in
+            func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+            func put(_ m: SystemMatrix, _ name: String) throws {
+                switch m {
+                case .dense(let d): try MatrixMarket.write(d, to: path(name))
+                case .sparse(let s): try MatrixMarket.write(s, to: path(name))
+                }
             }
+            try put(a, "A.mtx")
+            try MatrixMarket.write(b, to: path("B.mtx"))
+            try MatrixMarket.write(c, to: path("C.mtx"))
+            if let e { try put(e, "E.mtx") }
+            if let d { try MatrixMarket.write(d, to: path("D.mtx")) }
         }
-        try put(a, "A.mtx")
-        try MatrixMarket.write(b, to: path("B.mtx"))
-        try MatrixMarket.write(c, to: path("C.mtx"))
-        if let e { try put(e, "E.mtx") }
-        if let d { try MatrixMarket.write(d, to: path("D.mtx")) }
     }
 }

@@ -60,6 +60,11 @@ public struct LTISystem: Sendable {
     public let d: Matrix<Double>?
     /// The n×n descriptor matrix E (`nil` means the identity).
     public let e: SystemMatrix?
+    /// Where each matrix came from ("A" → a file path or `file.mat:A`), for messages; empty for systems built in code.
+    public let names: [String: String]
+
+    /// The label of matrix `key` ("A", "B", …) in messages: its source when known, else the key.
+    public func label(_ key: String) -> String { names[key] ?? key }
 
     /// Number of states n.
     public var order: Int { a.rows }
@@ -103,6 +108,6 @@ public struct LTISystem: Sendable {
         guard a.isFinite else { throw LinearAlgebraError.nonFinite(argument: label("A")) }
         try b.requireFinite(label("B"))
         try c.requireFinite(label("C"))
-        self.a = a; self.b = b; self.c = c; self.d = d; self.e = e
+        self.a = a; self.b = b; self.c = c; self.d = d; self.e = e; self.names = names
     }
 }

@@ -89,6 +89,12 @@ public struct FileWriteError: Error, Equatable, Sendable, CustomStringConvertibl
     public let reason: String
     /// "PATH: cannot write: REASON".
     public var description: String { "\(path): cannot write: \(reason)" }
+
+    /// An error for `path` with `reason`.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// Atomic whole-file output (temporary file in the same directory, `fsync`, `rename`), for other modules' writers.

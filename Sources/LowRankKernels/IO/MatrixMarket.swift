@@ -70,6 +70,8 @@ extension MatrixMarket {
                 throw MatrixMarketError.unsupported(
                     file: name, reason: "a \(m)×\(n) coordinate matrix is too large to expand to a dense matrix")
             }
+            try MemoryBudget.require(Double(m) * Double(n) * Double(MemoryLayout<S>.stride),
+                                     for: "\(name): a dense \(m)×\(n) matrix")
             var out = Matrix<S>(rows: m, columns: n)
             let v: [S] = values.isEmpty ? [] : scalars(values, complex: doc.isComplex, S.self)
             out.elements.withUnsafeMutableBufferPointer { a in
@@ -221,6 +223,7 @@ extension MatrixMarket {
 
     /// Writes through `body` into a temporary file next to `path`, then renames it over `path`.
     static func atomicWrite(_ path: String, _ body: (OutputBuffer) throws -> Void) throws {
+        if let problem = replaceableFileProblem(path) { throw MatrixMarketError.io(file: path, reason: problem) }
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[...$0]) } ?? ""
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path

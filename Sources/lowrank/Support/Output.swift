@@ -6,13 +6,45 @@ import LowRankKernels
 enum Output {
     /// Encodes `value` as JSON on stdout; property names are converted to snake_case unless the
     /// type spells its keys itself (`snakeCase: false`, e.g. for the contract key "L").
+    ///
+    /// JSON has no NaN or infinity: a non-finite number is written as `null`, and the top-level key
+    /// `non_finite_values` lists where and what it was (e.g. `"equations[0].residual_floor: NaN"`), with a warning on
+    /// standard error. The encoder therefore never fails on a value.
     static func printJSON<T: Encodable>(_ value: T, snakeCase: Bool = true) throws {
+        let data = try encodeJSON(value, snakeCase: snakeCase)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    private static let nonFiniteMarker = "\u{1}lowrank-non-finite:"
+
+    /// The JSON text of `value` (see ``printJSON(_:snakeCase:)``).
+    static func encodeJSON<T: Encodable>(_ value: T, snakeCase: Bool = true) throws -> Data {
         let encoder = JSONEncoder()
         if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: nonFiniteMarker + "+Inf", negativeInfinity: nonFiniteMarker + "-Inf", nan: nonFiniteMarker + "NaN")
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        guard data.range(of: Data(nonFiniteMarker.utf8)) != nil else { return data }
+        var found: [String] = []
+        func clean(_ x: Any, _ path: String) -> Any {
+            if let s = x as? String, s.hasPrefix(nonFiniteMarker) {
+                found.append("\(path): \(s.dropFirst(nonFiniteMarker.count))")
+                return NSNull()
+            }
+            if let d = x as? [String: Any] {
+                var out: [String: Any] = [:]
+                for (k, v) in d { out[k] = clean(v, path.isEmpty ? k : "\(path).\(k)") }
+                return out
+            }
+            if let a = x as? [Any] { return a.enumerated().map { clean($0.element, "\(path)[\($0.offset)]") } }
+            return x
+        }
+        var top = clean(try JSONSerialization.jsonObject(with: data), "")
+        if var d = top as? [String: Any] { d["non_finite_values"] = found.sorted(); top = d }
+        warn("lowrank: warning: \(found.count) non-finite value(s) written as null: \(found.sorted().joined(separator: ", "))")
+        return try JSONSerialization.data(withJSONObject: top, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
     /// Writes a line to standard error.

@@ -1,4 +1,5 @@
 import Foundation
+import LowRankKernels
 
 /// Minimal SVG line plots on logarithmic axes (no dependencies), for `--plot`.
 struct SVGPlot {
@@ -58,8 +59,8 @@ struct SVGPlot {
         return s
     }
 
-    /// Writes the SVG atomically (temporary file, then rename).
+    /// Writes the SVG atomically (temporary file, then rename; never over a folder or special file).
     func write(to path: String) throws {
-        try render().write(toFile: path, atomically: true, encoding: .utf8)
+        try AtomicFile.write(Array(render().utf8), to: path)
     }
 }
