@@ -12,9 +12,11 @@ public enum ColumnMajorLayout {
     /// The storage offset Σ iₐ·strides[a] of a multi-index. A wrong rank or an out-of-range entry is a
     /// programming error (trap), like an out-of-range `Array` subscript.
     public static func offset(of index: [Int], shape: [Int]) -> Int {
+        // unreachable from input: readers compute offsets from validated shapes; a bad index is a caller's programming error, as for Array
         precondition(index.count == shape.count, "index \(index) does not match rank \(shape.count)")
         var offset = 0, stride = 1
         for (axis, i) in index.enumerated() {
+            // unreachable from input: readers compute offsets from validated shapes; a bad index is a caller's programming error, as for Array
             precondition(i >= 0 && i < shape[axis], "index \(index) out of range for shape \(shape)")
             offset += i * stride
             stride *= shape[axis]

@@ -47,7 +47,7 @@ enum PackedPairs {
                 }
             }
         }
-        return try! Matrix(rows: n, columns: n, elements: t)  // internal invariant: n·n elements by construction
+        return try! Matrix(rows: n, columns: n, elements: t)  // unreachable from input: internal invariant: n·n elements by construction
     }
 
     /// Connected components of the nonzero pattern of the symmetric `dimension`-square matrix `a`
@@ -94,7 +94,7 @@ enum PackedPairs {
                 }
             }
         }
-        return try! Matrix(rows: n, columns: n, elements: out)  // internal invariant: n·n elements by construction
+        return try! Matrix(rows: n, columns: n, elements: out)  // unreachable from input: internal invariant: n·n elements by construction
     }
 }
 

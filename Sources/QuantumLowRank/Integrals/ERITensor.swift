@@ -18,6 +18,7 @@ public struct ERITensor: Equatable, Sendable {
 
     /// A zero tensor over `orbitals` orbitals.
     public init(orbitals: Int) {
+        // unreachable from input: the FCIDUMP parser range-checks every index against NORB and sizes storage from it
         precondition(orbitals >= 0, "negative orbital count")
         self.orbitals = orbitals
         pairCount = orbitals * (orbitals + 1) / 2
@@ -28,6 +29,7 @@ public struct ERITensor: Equatable, Sendable {
     init(orbitals: Int, packed: [Double]) {
         self.orbitals = orbitals
         pairCount = orbitals * (orbitals + 1) / 2
+        // unreachable from input: the FCIDUMP parser range-checks every index against NORB and sizes storage from it
         precondition(packed.count == pairCount * (pairCount + 1) / 2)
         self.packed = packed
     }
@@ -77,11 +79,13 @@ public struct ERITensor: Equatable, Sendable {
     /// The integral (pq|rs), 0-based; setting it sets all eight symmetry-equivalent elements.
     public subscript(p: Int, q: Int, r: Int, s: Int) -> Double {
         get {
+            // unreachable from input: the FCIDUMP parser range-checks every index against NORB and sizes storage from it
             precondition(p >= 0 && q >= 0 && r >= 0 && s >= 0 && p < orbitals && q < orbitals && r < orbitals && s < orbitals,
                          "orbital index out of range")
             return packed[ERITensor.packedIndex(p, q, r, s)]
         }
         set {
+            // unreachable from input: the FCIDUMP parser range-checks every index against NORB and sizes storage from it
             precondition(p >= 0 && q >= 0 && r >= 0 && s >= 0 && p < orbitals && q < orbitals && r < orbitals && s < orbitals,
                          "orbital index out of range")
             packed[ERITensor.packedIndex(p, q, r, s)] = newValue
@@ -104,7 +108,7 @@ public struct ERITensor: Equatable, Sendable {
                 }
             }
         }
-        return try! Matrix(rows: np, columns: np, elements: elements)  // internal invariant: np·np elements by construction
+        return try! Matrix(rows: np, columns: np, elements: elements)  // unreachable from input: internal invariant: np·np elements by construction
     }
 
     /// max |(pq|rs) − (pq|rs)'| over all unique integrals (`.infinity` if the orbital counts differ).

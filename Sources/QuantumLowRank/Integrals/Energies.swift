@@ -35,7 +35,9 @@ public enum MeanField {
     /// `occupied` orbitals doubly (Szabo & Ostlund eq. 3.154 in the MO basis).
     public static func fock(h: Matrix<Double>, eri: ERITensor, occupied: Int) -> Matrix<Double> {
         let n = eri.orbitals
+        // unreachable from input: callers pass h and the occupation from a validated FCIDUMP (NELEC ≤ 2·NORB checked at read)
         precondition(h.rows == n && h.columns == n, "h must be n×n")
+        // unreachable from input: callers pass h and the occupation from a validated FCIDUMP (NELEC ≤ 2·NORB checked at read)
         precondition(occupied >= 0 && occupied <= n, "occupied out of range")
         var f = h
         eri.packed.withUnsafeBufferPointer { e in
