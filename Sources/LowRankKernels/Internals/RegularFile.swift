@@ -24,9 +24,11 @@ func openRegularFile(_ path: String) -> RegularFileOpen {
     var fd: Int32
     repeat { fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) } while fd < 0 && errno == EINTR
     if fd < 0 {
-        // A directory opens read-only on Linux; where it does not, say what it is rather than EISDIR's text.
+        // Sockets cannot be opened (ENXIO), nor, on some systems, directories (EISDIR) or devices without a driver:
+        // say what the path is rather than the open error. Nothing is read from it, so naming it by path is safe.
         let e = errno
-        if e == EISDIR { return .notRegular(.directory) }
+        var st = stat()
+        if e != ENOENT, stat(path, &st) == 0, let type = fileType(st.st_mode) { return .notRegular(type) }
         return .failed(errno: e)
     }
     var st = stat()
@@ -35,23 +37,26 @@ func openRegularFile(_ path: String) -> RegularFileOpen {
         close(fd)
         return .failed(errno: e)
     }
-    let type: InputFile.FileType?
-    switch st.st_mode & S_IFMT {
-    case S_IFREG: type = nil
-    case S_IFIFO: type = .fifo
-    case S_IFCHR: type = .characterDevice
-    case S_IFDIR: type = .directory
-    case S_IFBLK: type = .blockDevice
-    case S_IFSOCK: type = .socket
-    default: type = .other
-    }
-    if let type {
+    if let type = fileType(st.st_mode) {
         close(fd)
         return .notRegular(type)
     }
     let flags = fcntl(fd, F_GETFL)
     if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
     return .opened(fd: fd, size: max(Int(st.st_size), 0))
+}
+
+/// The type of a non-regular file from `st_mode`; nil for a regular file.
+private func fileType(_ mode: mode_t) -> InputFile.FileType? {
+    switch mode & S_IFMT {
+    case S_IFREG: return nil
+    case S_IFIFO: return .fifo
+    case S_IFCHR: return .characterDevice
+    case S_IFDIR: return .directory
+    case S_IFBLK: return .blockDevice
+    case S_IFSOCK: return .socket
+    default: return .other
+    }
 }
 
 /// `read(2)` retried on `EINTR`: bytes read (0 at end of file), or `-errno`.

@@ -89,10 +89,12 @@ func makeSocket() throws -> String {
         }
         let socketPath = try makeSocket()
         defer { unlink(socketPath) }
-        // A socket cannot be opened at all (ENXIO); a path that opens but is one is refused by type.
-        do { _ = try InputFile.read(socketPath); Issue.record("socket read") } catch {
-            #expect(error.path == socketPath)
-            #expect(error.kind != .notFound)
+        // A socket cannot be opened at all (ENXIO): it is still named by its type.
+        #expect(throws: InputFileError(path: socketPath, kind: .notRegularFile(.socket))) {
+            _ = try InputFile.read(socketPath)
+        }
+        do { _ = try MatrixMarket.readDense(socketPath); Issue.record("socket read") } catch {
+            #expect("\(error)" == "\(socketPath): not a regular file (a socket)")
         }
         // Block devices exist only on some machines; check the type phrase where one is visible.
         if let disk = ["/dev/loop0", "/dev/sda", "/dev/vda", "/dev/nvme0n1"].first(where: { path in
