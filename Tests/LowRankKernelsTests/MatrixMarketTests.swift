@@ -363,7 +363,7 @@ extension MatrixMarketTests {
             let unix = try temporaryFile(text)
             let windows = temporaryPath("w.mtx")
             defer { unlink(unix); unlink(windows) }
-            FileManager.default.createFile(atPath: windows, contents: Data(Self.windowsText(text)))
+            _ = FileManager.default.createFile(atPath: windows, contents: Data(Self.windowsText(text)))
             #expect(try MatrixMarket.readComplexDense(unix) == expected)
             #expect(try MatrixMarket.readComplexDense(windows) == expected)
             #expect(try MatrixMarket.readComplexSparse(windows).dense == expected)

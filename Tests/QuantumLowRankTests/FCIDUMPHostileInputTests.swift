@@ -10,7 +10,7 @@ import Glibc
 
 private func temporaryFile(_ bytes: [UInt8], _ name: String) -> String {
     let path = QChemData.temporaryPath(name)
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
 }
 

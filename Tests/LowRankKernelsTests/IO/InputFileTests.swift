@@ -123,7 +123,7 @@ func makeSocket() throws -> String {
             let path = temporaryPath("bytes-\(size)")
             defer { unlink(path) }
             let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             #expect(try InputFile.read(path) == bytes)
             let mapped = try InputFile.withBytes(path) { Array($0) }
             #expect(mapped == bytes)
