@@ -18,9 +18,9 @@ extension BadInputCatalogue {
                  message: ["the SVD of a 200×150 matrix needs about 720 kB"], setup: { try $0.copy(planted, to: "p.mtx") }),
         BadInput(name: "compress boundary at", args: ["compress", "p.mtx", "--memory-limit", "720000"], status: 0,
                  setup: { try $0.copy(planted, to: "p.mtx") }),
-        BadInput(name: "compress huge coordinate header", args: ["compress", "big.mtx", "--memory-limit", "8G"],
+        BadInput(name: "compress huge coordinate header", args: ["compress", "big.mtx", "--memory-limit", "1G"],
                  message: ["big.mtx", "needs about", "available"],
-                 setup: { try $0.write("big.mtx", BadInputFiles.coordinate(rows: 100_000, columns: 100_000, [(1, 1, 1)])) }),
+                 setup: { try $0.write("big.mtx", BadInputFiles.coordinate(rows: 15_000, columns: 15_000, [(1, 1, 1)])) }),
         // Dense Lyapunov holds 5 n×n arrays without E: n = 100 → 400000 bytes.
         BadInput(name: "lyap dense boundary below", args: ["lyap", "model", "--method", "dense", "--memory-limit", "399999"],
                  message: ["dense Lyapunov for n = 100 needs about 400 kB", "use --method adi"],

@@ -220,7 +220,7 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
     @Test func missingFileAndDirectory() throws {
         let path = temporaryPath("missing.mtx")
         #expect(throws: MatrixMarketError.fileNotFound(file: path)) { _ = try MatrixMarket.readDense(path) }
-        #expect(throws: MatrixMarketError.io(file: "/tmp", reason: "is a directory")) {
+        #expect(throws: MatrixMarketError.io(file: "/tmp", reason: "not a regular file (a directory)")) {
             _ = try MatrixMarket.readDense("/tmp")
         }
     }
@@ -336,5 +336,85 @@ func temporaryFile(_ text: String, name: String = "m.mtx") throws -> String {
             print("readSparse \(s.shapeDescription), \(s.nonzeroCount) stored: parse \(Double(t1 - t0) * 1e-9) s, "
                   + "assemble \(Double(t2 - t1) * 1e-9) s")
         }
+    }
+}
+
+// MARK: Real-world line endings, hermitian diagonals, header sizes beyond the data
+
+extension MatrixMarketTests {
+    /// The same file with CRLF line ends and a UTF-8 byte-order mark.
+    static func windowsText(_ text: String) -> [UInt8] {
+        [0xEF, 0xBB, 0xBF] + Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+    }
+
+    @Test func crlfAndByteOrderMarkReadAsTheSameMatrix() throws {
+        let coordinate = "%%MatrixMarket matrix coordinate real symmetric\n% comment\n\n3 3 4\n1 1 2.5\n2 1 -1\n3 2 4e-1\n3 3 7\n"
+        let array = "%%MatrixMarket matrix array complex general\n2 2\n1 0\n2 -1\n3 0.5\n4 0\n"
+        let hermitian = "%%MatrixMarket matrix coordinate complex hermitian\n2 2 2\n1 1 3 0\n2 1 1 2\n"
+        // Expected values, written out by hand from the texts above.
+        let expectedCoordinate = try Matrix<Complex<Double>>(rows: 3, columns: 3, elements: [
+            2.5, -1, 0, -1, 0, 0.4, 0, 0.4, 7].map { Complex($0, 0) })
+        let expectedArray = try Matrix<Complex<Double>>(rows: 2, columns: 2, elements: [
+            Complex(1, 0), Complex(2, -1), Complex(3, 0.5), Complex(4, 0)])
+        let expectedHermitian = try Matrix<Complex<Double>>(rows: 2, columns: 2, elements: [
+            Complex(3, 0), Complex(1, 2), Complex(1, -2), Complex(0, 0)])
+        for (text, expected) in [(coordinate, expectedCoordinate),
+                                 (array, expectedArray), (hermitian, expectedHermitian)] {
+            let unix = try temporaryFile(text)
+            let windows = temporaryPath("w.mtx")
+            defer { unlink(unix); unlink(windows) }
+            _ = FileManager.default.createFile(atPath: windows, contents: Data(Self.windowsText(text)))
+            #expect(try MatrixMarket.readComplexDense(unix) == expected)
+            #expect(try MatrixMarket.readComplexDense(windows) == expected)
+            #expect(try MatrixMarket.readComplexSparse(windows).dense == expected)
+            #expect(try MatrixMarket.readDocument(windows).header == MatrixMarket.readDocument(unix).header)
+        }
+        // A byte-order mark alone before an otherwise empty file is still "no banner".
+        #expect(throws: MatrixMarketError.self) { _ = try MatrixMarket.parse(bytes: [0xEF, 0xBB, 0xBF], name: "b") }
+    }
+
+    @Test func hermitianDiagonalMustBeReal() throws {
+        let reason = "hermitian matrix has a non-real diagonal entry"
+        let coordinate = "%%MatrixMarket matrix coordinate complex hermitian\n2 2 2\n2 1 1 2\n2 2 5 1e-3\n"
+        #expect(throws: MatrixMarketError.malformedEntry(file: "c", line: 4, reason: reason)) {
+            _ = try MatrixMarket.parse(bytes: Array(coordinate.utf8), name: "c")
+        }
+        // Array storage: the lower triangle column by column; the diagonal of column 2 is the 4th value, on line 7
+        // (after a comment line inside the data).
+        let array = "%%MatrixMarket matrix array complex hermitian\n3 3\n1 0\n2 1\n3 1\n% note\n4 -2\n5 1\n6 0\n"
+        #expect(throws: MatrixMarketError.malformedEntry(file: "a", line: 7, reason: reason)) {
+            _ = try MatrixMarket.parse(bytes: Array(array.utf8), name: "a")
+        }
+        let real = "%%MatrixMarket matrix array complex hermitian\n2 2\n1 0\n2 1\n3 0\n"
+        #expect(try MatrixMarket.dense(MatrixMarket.parse(bytes: Array(real.utf8), name: "r"),
+                                       as: Complex<Double>.self, name: "r")
+                == Matrix(rows: 2, columns: 2, elements: [Complex(1, 0), Complex(2, 1), Complex(2, -1), Complex(3, 0)]))
+        // Skew-symmetric: a nonzero diagonal entry is refused (a zero one changes nothing and is read).
+        let skew = "%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 2\n2 1 3\n1 1 1\n"
+        #expect(throws: MatrixMarketError.malformedEntry(file: "s", line: 4,
+                                                         reason: "nonzero diagonal entry in a skew-symmetric matrix")) {
+            _ = try MatrixMarket.parse(bytes: Array(skew.utf8), name: "s")
+        }
+    }
+
+    @Test func headerSizesBeyondTheDataAreRefusedBeforeAllocating() throws {
+        // One entry cannot justify 30000000 + 30000000 column pointers and row counts.
+        let huge = try temporaryFile("%%MatrixMarket matrix coordinate real general\n30000000 30000000 1\n1 1 1\n")
+        defer { unlink(huge) }
+        do { _ = try MatrixMarket.readSparse(huge); Issue.record("30000000×30000000 accepted") } catch {
+            guard case .unsupported(let file, let reason) = error as? MatrixMarketError else {
+                Issue.record("\(error)"); return
+            }
+            #expect(file == huge && reason.contains("30000000×30000000"))
+        }
+        #expect(throws: MatrixMarketError.self) { _ = try MatrixMarket.readDense(huge) }
+        // Still fine: rows + columns within max(2^22, 64 · entries).
+        let tall = try temporaryFile("%%MatrixMarket matrix coordinate real general\n2000000 3 2\n1 1 1\n2000000 3 2\n")
+        defer { unlink(tall) }
+        let s = try MatrixMarket.readSparse(tall)
+        #expect(s.rows == 2_000_000 && s.columns == 3 && s.nonzeroCount == 2)
+        // A symmetric array header whose triangle count would overflow n(n+1) is refused, not trapped.
+        let overflow = "%%MatrixMarket matrix array real symmetric\n3037000499 3037000499\n1\n"
+        #expect(throws: MatrixMarketError.self) { _ = try MatrixMarket.parse(bytes: Array(overflow.utf8), name: "o") }
     }
 }

@@ -25,11 +25,13 @@ public enum MATFile {
 
     /// The variable names in the file.
     public static func variableNames(_ path: String) throws -> [String] {
+        try InputFile.requireRegularFile(path)
         do { return try Matio.variableNames(path: path) } catch { throw Error.cannotOpen(file: path) }
     }
 
     /// Reads variable `name` as a dense or sparse real matrix.
     public static func read(_ path: String, variable name: String) throws -> Variable {
+        try InputFile.requireRegularFile(path)
         let v: Matio.Variable
         do {
             v = try Matio.read(path: path, name: name)

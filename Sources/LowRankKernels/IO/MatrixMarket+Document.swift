@@ -4,7 +4,6 @@ extension MatrixMarket {
     ///
     /// - Throws: ``MatrixMarketError`` naming the file and line.
     public static func readDocument(_ path: String) throws -> Document {
-        let bytes = try readFile(path)
-        return try bytes.withUnsafeBytes { try parse(bytes: $0, name: path) }
+        try withFileBytes(path) { try parse(bytes: $0, name: path) }
     }
 }

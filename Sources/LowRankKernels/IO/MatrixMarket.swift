@@ -12,8 +12,9 @@ extension MatrixMarket {
     public static let maximumDenseElements = 1 << 28
 
     /// Sparse conversion allocates O(rows + columns) index space, so a `coordinate` file's `rows + columns` may
-    /// not exceed `max(2²⁶, 64 · entries)`: a header cannot make the reader allocate far more than its data justify.
-    public static func maximumSparseDimensionSum(entries: Int) -> Int { max(1 << 26, 64 * entries) }
+    /// not exceed `max(2²², 64 · entries)`: a header cannot make the reader allocate far more than its data justify
+    /// (a 30000000×30000000 header with one entry is refused instead of allocating half a gigabyte of pointers).
+    public static func maximumSparseDimensionSum(entries: Int) -> Int { max(1 << 22, 64 * entries) }
 
     /// Reads a file as a dense matrix of `scalar`s (`array` files directly, `coordinate` files expanded with
     /// duplicates summed). Real data reads into complex matrices; complex data into a real matrix is an error.
@@ -91,7 +92,7 @@ extension MatrixMarket {
            doc.rows + doc.columns > maximumSparseDimensionSum(entries: doc.header.entries) {
             throw MatrixMarketError.unsupported(
                 file: name, reason: "a \(doc.rows)×\(doc.columns) matrix with \(doc.header.entries) entries exceeds "
-                    + "the sparse size limit (rows + columns ≤ max(2^26, 64·entries))")
+                    + "the sparse size limit (rows + columns ≤ max(2^22, 64·entries))")
         }
         switch doc.storage {
         case .dense(let values):

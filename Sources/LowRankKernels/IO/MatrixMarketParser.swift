@@ -16,8 +16,9 @@ import Dispatch
 ///   `skew-symmetric` only the lower triangle, column by column; skew-symmetric omits the zero diagonal).
 ///
 /// Fields `real`, `double`, `complex`, `integer` and `pattern` (coordinate only) are read; symmetries
-/// `general`, `symmetric`, `skew-symmetric`, `hermitian` are expanded to the full matrix. Blank lines and `%`
-/// comment lines are accepted anywhere after the banner. Numbers are parsed from raw bytes (Eisel–Lemire with a
+/// `general`, `symmetric`, `skew-symmetric`, `hermitian` are expanded to the full matrix (a `hermitian` diagonal
+/// must be real, a `skew-symmetric` diagonal entry zero). Blank lines and `%` comment lines are accepted anywhere
+/// after the banner; lines may end in LF or CRLF, and a UTF-8 byte-order mark before the banner is skipped. Numbers are parsed from raw bytes (Eisel–Lemire with a
 /// `strtod` fallback, always correctly rounded); large files are parsed on several threads.
 public enum MatrixMarket {
     /// The storage scheme named in the banner.
@@ -110,81 +111,6 @@ public enum MatrixMarket {
     public static func parse(bytes: [UInt8], name: String) throws -> Document {
         try bytes.withUnsafeBytes { try parse(bytes: $0, name: name) }
     }
-
-    /// Runs `body` on the bytes of the file at `path`: memory-mapped (read-only, pre-faulted with
-    /// `MAP_POPULATE`) for regular files of 1 MiB or more, which saves copying the file, otherwise read with
-    /// ``readFile(_:)``. (As with any mapping, truncating the file while it is parsed would raise `SIGBUS`.)
-    static func withFileBytes<R>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 {
-            var st = stat()
-            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size >= 1 << 20,
-               let p = mmap(nil, Int(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED {
-                close(fd)
-                let n = Int(st.st_size)
-                defer { munmap(p, n) }
-                return try body(UnsafeRawBufferPointer(start: p, count: n))
-            }
-            close(fd)
-        }
-        let bytes = try readFile(path)
-        return try bytes.withUnsafeBytes(body)
-    }
-
-    /// Reads a whole file into memory with one `read` loop; used by the typed readers.
-    static func readFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 {
-            let e = errno
-            if e == ENOENT { throw MatrixMarketError.fileNotFound(file: path) }
-            throw MatrixMarketError.io(file: path, reason: String(cString: strerror(e)))
-        }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw MatrixMarketError.io(file: path, reason: String(cString: strerror(errno)))
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw MatrixMarketError.io(file: path, reason: "is a directory")
-        }
-        let expected = max(Int(st.st_size), 0)
-        var failure: Int32 = 0
-        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buf, initialized in
-            var total = 0
-            while total < expected {
-                let n = posixRead(fd, buf.baseAddress! + total, expected - total)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if n == 0 { break }
-                total += n
-            }
-            initialized = total
-        }
-        // Whatever the file grew by since fstat (or all of it, for files without a size such as pipes).
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while failure == 0 {
-            let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        if failure != 0 {
-            throw MatrixMarketError.io(file: path, reason: String(cString: strerror(failure)))
-        }
-        return bytes
-    }
-}
-
-/// `read(2)`, reachable from inside `MatrixMarket` (whose static `read` shadows it).
-@inline(__always) private func posixRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ n: Int) -> Int {
-    read(fd, buf, n)
 }
 
 extension MatrixMarketError {
@@ -262,8 +188,9 @@ struct MatrixMarketParser: @unchecked Sendable {
     }
 
     func parse() throws -> MatrixMarket.Document {
-        // Banner.
+        // Banner, after a UTF-8 byte-order mark if there is one (editors on Windows add it).
         var p = start
+        if end - start >= 3 && start[0] == 0xEF && start[1] == 0xBB && start[2] == 0xBF { p += 3 }
         var e = lineEnd(p)
         let banner = tokens(p, e)
         guard let first = banner.first, first.lowercased() == "%%matrixmarket" else {
@@ -344,8 +271,10 @@ struct MatrixMarketParser: @unchecked Sendable {
         } else {
             switch symmetry {
             case .general: entries = cells
-            case .symmetric, .hermitian: entries = rows * (rows + 1) / 2
-            case .skewSymmetric: entries = rows * max(rows - 1, 0) / 2
+            // n(n+1)/2 and n(n−1)/2 without overflowing for n² ≤ Int.max.
+            case .symmetric, .hermitian: entries = rows.isMultiple(of: 2) ? rows / 2 * (rows + 1) : (rows + 1) / 2 * rows
+            case .skewSymmetric:
+                entries = rows == 0 ? 0 : (rows.isMultiple(of: 2) ? rows / 2 * (rows - 1) : (rows - 1) / 2 * rows)
             }
         }
         let header = MatrixMarket.Header(format: format, field: field, symmetry: symmetry,
@@ -418,8 +347,41 @@ struct MatrixMarketParser: @unchecked Sendable {
         if symmetry == .general {
             return MatrixMarket.Document(header: header, storage: .dense(values: merged.values))
         }
+        if symmetry == .hermitian {
+            // The diagonal of column j is stored entry Σ_{c<j} (n − c) of the lower triangle; it must be real.
+            var k = 0
+            for j in 0..<rows {
+                if merged.values[2 * k + 1] != 0 {
+                    throw MatrixMarketError.malformedEntry(file: name, line: lineOfEntry(k, from: dataStart,
+                                                                                         line: dataLine),
+                                                           reason: Self.hermitianDiagonal)
+                }
+                k += rows - j
+            }
+        }
         return MatrixMarket.Document(header: header, storage: .dense(
             values: expandTriangle(merged.values, n: rows, stride: layout.valuesPerEntry, symmetry: symmetry)))
+    }
+
+    static let hermitianDiagonal = "hermitian matrix has a non-real diagonal entry"
+
+    /// The 1-based line of the `k`-th (0-based) data entry of an `array` file whose data start at `from` on line
+    /// `line` (one entry per line; blank and `%` lines skipped). Only used on the error path.
+    func lineOfEntry(_ k: Int, from: UnsafePointer<UInt8>, line: Int) -> Int {
+        var p = from, current = line, seen = 0
+        while p < end {
+            let e = lineEnd(p)
+            var q = p
+            while q < e, isInlineSpace(q.pointee) { q += 1 }
+            if q < e && q.pointee != 37 {
+                if seen == k { return current }
+                seen += 1
+            }
+            if e == end { break }
+            p = e + 1
+            current += 1
+        }
+        return current
     }
 
     /// Splits `[dataStart, end)` into up to one chunk per core, each starting at a line start.
@@ -511,6 +473,10 @@ struct MatrixMarketParser: @unchecked Sendable {
                             if layout.mirror == .skewSymmetric && (re != 0 || im != 0) {
                                 throw MatrixMarketError.malformedEntry(
                                     file: name, line: line, reason: "nonzero diagonal entry in a skew-symmetric matrix")
+                            }
+                            if layout.mirror == .hermitian && im != 0 {
+                                throw MatrixMarketError.malformedEntry(
+                                    file: name, line: line, reason: Self.hermitianDiagonal)
                             }
                         } else {
                             out.rowIndices.append(j - 1)

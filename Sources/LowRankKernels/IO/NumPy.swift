@@ -20,6 +20,8 @@ public enum NumPyError: Error, Equatable, Sendable, CustomStringConvertible {
     case sizeMismatch(file: String, expectedBytes: Int, found: Int)
     /// The file could not be read.
     case readFailed(file: String, reason: String)
+    /// The path names a FIFO, device, directory or socket (see ``InputFile``): refused before reading.
+    case notRegularFile(file: String, type: InputFile.FileType)
     /// The file could not be written (nothing was written at the destination).
     case writeFailed(file: String, reason: String)
 
@@ -41,6 +43,8 @@ public enum NumPyError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): data section has \(found) bytes, but the header's shape and dtype need \(expected)"
         case let .readFailed(file, reason):
             return "\(file): cannot read: \(reason)"
+        case let .notRegularFile(file, type):
+            return "\(file): not a regular file (\(type.rawValue))"
         case let .writeFailed(file, reason):
             return "\(file): cannot write: \(reason)"
         }
@@ -77,13 +81,15 @@ public enum NumPy {
     public static func read<Scalar: LinearAlgebraScalar>(_ path: String, as type: Scalar.Type = Scalar.self) throws
         -> NDArray<Scalar>
     {
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw NumPyError.readFailed(file: path, reason: readFailureReason(path: path, error: error))
+            return try InputFile.withBytes(path) { raw in try decode(raw, name: path, as: Scalar.self) }
+        } catch let error as InputFileError {
+            switch error.kind {
+            case .notFound: throw NumPyError.readFailed(file: path, reason: "no such file")
+            case .notRegularFile(let type): throw NumPyError.notRegularFile(file: path, type: type)
+            case .unreadable(let why): throw NumPyError.readFailed(file: path, reason: why)
+            }
         }
-        return try data.withUnsafeBytes { raw in try decode(raw, name: path, as: Scalar.self) }
     }
 
     /// Reads a rank-2 `.npy` file as a ``Matrix`` (see ``read(_:as:)``); other ranks throw
@@ -176,13 +182,6 @@ public enum NumPy {
     private static func appendLittleEndian(_ x: Double, to out: inout [UInt8]) {
         let bits = x.bitPattern
         for k in 0..<8 { out.append(UInt8((bits >> (8 * UInt64(k))) & 0xFF)) }
-    }
-
-    private static func readFailureReason(path: String, error: any Error) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        if isDirectory.boolValue { return "is a directory" }
-        return (error as NSError).localizedDescription
     }
 
     /// The element type stored in the file.

@@ -1,23 +1,32 @@
 // The C seam for gzip input: zlib's streaming inflate (gzip wrapper, multi-member).
 import CZlib
 
-/// Outcome of inflating a whole buffer.
+/// How inflating a buffer ended.
 enum InflateOutcome {
-    case ok([UInt8])
+    /// Every member was inflated and its CRC-32 and length checked.
+    case finished
+    /// The output callback asked to stop.
+    case stopped
+    /// The stream is damaged (zlib's message).
     case corrupt(String)
+    /// The input ends inside a member.
     case truncated
 }
 
+/// Bytes of output produced per `inflate` call, handed to the caller before the next call.
+let inflateChunkBytes = 1 << 20
+
 /// Inflates every gzip member in `input` (RFC 1952; concatenated members as produced by `cat a.gz b.gz`), using
 /// `inflateInit2_` with window bits 16 + MAX_WBITS (gzip header and CRC-32/ISIZE trailer checked by zlib).
-/// `expected` sizes the output buffer up front (from the ISIZE trailer); the buffer grows if it is short.
+/// The output is streamed: `emit` receives each piece (at most ``inflateChunkBytes``) as soon as it is produced and
+/// returns `false` to stop, so a caller can refuse a stream long before it is fully inflated.
 /// Trailing zero padding after the last member is ignored, as gzip(1) does.
-func zlibGunzip(_ input: UnsafeRawBufferPointer, expected: Int, limit: Int) -> InflateOutcome {
-    var output = [UInt8](repeating: 0, count: max(expected, 1024))
-    var produced = 0
-    var consumed = 0
+func zlibGunzip(_ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Bool) -> InflateOutcome {
     let total = input.count
-    guard let inBase = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return .ok([]) }
+    guard let inBase = input.baseAddress?.assumingMemoryBound(to: UInt8.self), total > 0 else { return .finished }
+    let out = UnsafeMutablePointer<UInt8>.allocate(capacity: inflateChunkBytes)
+    defer { out.deallocate() }
+    var consumed = 0
     while consumed < total {
         // Skip zero padding between/after members.
         if input[consumed] == 0 {
@@ -30,42 +39,31 @@ func zlibGunzip(_ input: UnsafeRawBufferPointer, expected: Int, limit: Int) -> I
         let initStatus = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else { return .corrupt("inflateInit2 failed (\(initStatus))") }
         defer { inflateEnd(&stream) }
-        stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
         var memberDone = false
         while !memberDone {
             let chunkIn = min(total - consumed, Int(UInt32.max >> 1))
             stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
             stream.avail_in = UInt32(chunkIn)
-            if produced == output.count {
-                if output.count >= limit { return .corrupt("decompressed data exceeds \(limit) bytes") }
-                output.append(contentsOf: repeatElement(0, count: min(max(output.count, 1 << 16), limit - output.count + 1)))
-            }
-            let room = min(output.count - produced, Int(UInt32.max >> 1))
-            let status: Int32 = output.withUnsafeMutableBufferPointer { out in
-                stream.next_out = out.baseAddress! + produced
-                stream.avail_out = UInt32(room)
-                return inflate(&stream, Z_NO_FLUSH)
-            }
-            let usedIn = chunkIn - Int(stream.avail_in)
-            let usedOut = room - Int(stream.avail_out)
-            consumed += usedIn
-            produced += usedOut
+            stream.next_out = out
+            stream.avail_out = UInt32(inflateChunkBytes)
+            let status = inflate(&stream, Z_NO_FLUSH)
+            consumed += chunkIn - Int(stream.avail_in)
+            let produced = inflateChunkBytes - Int(stream.avail_out)
+            if produced > 0 && !emit(UnsafeRawBufferPointer(start: out, count: produced)) { return .stopped }
             switch status {
             case Z_STREAM_END:
                 memberDone = true
             case Z_OK:
-                continue
+                // Room left in the output means zlib used up the input: more is needed.
+                if consumed == total && stream.avail_out != 0 { return .truncated }
             case Z_BUF_ERROR:
-                // No progress possible: either output is full (grow and retry) or input ran out mid-stream.
-                if stream.avail_out == 0 { continue }
+                // No progress possible with a fresh output buffer: the input ran out mid-stream.
                 return .truncated
             default:
                 let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                 return .corrupt(message)
             }
-            if consumed == total && !memberDone && stream.avail_out != 0 { return .truncated }
         }
     }
-    output.removeSubrange(produced...)
-    return .ok(output)
+    return .finished
 }

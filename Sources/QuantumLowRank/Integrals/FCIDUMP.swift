@@ -9,6 +9,7 @@ import LowRankKernels
 /// File layout: a Fortran namelist `&FCI NORB=n, NELEC=N, MS2=2S, ORBSYM=…, ISYM=… &END` (or `/`), in any case and
 /// layout, followed by lines `value i j k l` with 1-based indices: all four > 0 is (ij|kl) in any of its eight
 /// orderings; `k = l = 0` is h_ij; `i > 0, j = k = l = 0` is an orbital energy (ignored); all zero is E_core.
+/// Only restricted (RHF-type) files are read: `UHF=.TRUE.` is refused.
 public struct FCIDUMP: Equatable, Sendable {
     /// NORB, the number of spatial orbitals n.
     public var orbitals: Int
@@ -47,14 +48,36 @@ public struct FCIDUMP: Equatable, Sendable {
     /// The default cap on NORB (n = 256 already means a 4.3 GB packed tensor).
     public static let defaultMaximumOrbitals = 256
 
-    /// Reads an FCIDUMP file, decompressing it first when it is gzip-compressed (``Gzip/readFile(_:maximumBytes:)``).
+    /// Reads an FCIDUMP file, decompressing it first when it is gzip-compressed.
+    ///
+    /// Only regular files are read (``InputFile``: a FIFO or device is refused with "PATH: not a regular file (a
+    /// FIFO)"). A gzip file is inflated in chunks (``Gzip/readFile(_:maximumBytes:maximumLineLength:inspect:)``) and
+    /// refused as soon as a line exceeds 64 KiB or, once the namelist is read, the text exceeds what NORB allows
+    /// (every unique integral in all 8 orderings, h_ij in both, orbital energies and core, 128 bytes a line), so a
+    /// small file inflating to gigabytes of blanks fails at once; there is no fixed cap on the decompressed size.
     /// - Throws: ``FCIDUMPError`` naming the file (and the 1-based line for parse errors).
     public static func read(_ path: String, maximumOrbitals: Int = defaultMaximumOrbitals) throws(FCIDUMPError) -> FCIDUMP {
         let bytes: [UInt8]
+        var norb = 0
         do {
-            bytes = try Gzip.readFile(path)
+            bytes = try Gzip.readFile(path, maximumLineLength: FCIDUMPParser.maximumLineLength) { text in
+                switch FCIDUMPParser.probe(text, maximumOrbitals: maximumOrbitals) {
+                case .incomplete: return .proceed
+                case .invalid: return .stop
+                case let .bounded(limit, n):
+                    norb = n
+                    return .limit(bytes: limit, reason: "NORB = \(n)")
+                }
+            }
         } catch {
-            throw FCIDUMPError(file: path, line: 0, kind: .io(error.description))
+            switch error {
+            case let .lineTooLong(_, line, limit):
+                throw FCIDUMPError(file: path, line: line, kind: .lineTooLong(limit: limit))
+            case let .exceedsTextLimit(_, limit, _):
+                throw FCIDUMPError(file: path, line: 0, kind: .tooLarge(bytes: limit, norb: norb))
+            default:
+                throw FCIDUMPError(file: path, line: 0, kind: .io(error.reason))
+            }
         }
         return try parse(bytes: bytes, name: path, maximumOrbitals: maximumOrbitals)
     }
@@ -76,8 +99,12 @@ public struct FCIDUMP: Equatable, Sendable {
     /// Parses the text of an FCIDUMP file held in `bytes`; `name` labels errors.
     ///
     /// Streaming, byte-level: no per-line allocation; values are converted with ``DecimalText`` (correctly rounded;
-    /// Fortran `D` exponents accepted). Each unique integral may appear more than once only with values agreeing to
-    /// 1e-12 relative (absolute floor 1e-14 for integrals below 0.01; the first occurrence is kept).
+    /// Fortran `D` exponents accepted). LF or CRLF line ends, and a UTF-8 byte-order mark at the start, are accepted.
+    /// Each unique integral may appear more than once only with values a, b agreeing as
+    /// |a − b| ≤ 1e-10 · max(1, |a|, |b|) (PySCF's 4-fold files hold (ij|kl) and (kl|ij) computed separately); the
+    /// first occurrence is kept. The header is checked against itself and the data: NELEC ≤ 2·NORB, NELEC and MS2 of
+    /// equal parity, |MS2| ≤ min(NELEC, 2·NORB − NELEC) (MS2 defaults to NELEC mod 2), no `UHF=.TRUE.`/`IUHF≠0`, at
+    /// least one integral line, lines of at most 64 KiB, and no more integral lines than NORB allows.
     public static func parse(bytes: UnsafeRawBufferPointer, name: String,
                              maximumOrbitals: Int = defaultMaximumOrbitals) throws(FCIDUMPError) -> FCIDUMP {
         let r = try FCIDUMPParser.parse(bytes, name: name, maximumOrbitals: maximumOrbitals)

@@ -20,9 +20,23 @@ public struct FCIDUMPError: Error, Equatable, Sendable, CustomStringConvertible 
         case notANumber(String)
         /// A value is NaN or infinite.
         case nonFinite(String)
-        /// The same unique integral appears twice with values differing by more than 1e-12 relative (1e-14 absolute for
-        /// integrals below 0.01).
+        /// The same unique integral appears twice with values a, b such that |a − b| > 1e-10 · max(1, |a|, |b|).
         case conflictingDuplicate(firstLine: Int, firstValue: Double, value: Double)
+        /// NELEC, MS2 and NORB contradict each other (NELEC > 2·NORB, NELEC and MS2 of different parity,
+        /// |MS2| > NELEC or |MS2| > 2·NORB − NELEC); the text names the values.
+        case inconsistentHeader(String)
+        /// The namelist says `UHF=.TRUE.` or `IUHF≠0`: separate α and β integral blocks, which this reader (restricted
+        /// orbitals only) would misread.
+        case unrestricted
+        /// The namelist is followed by no integral line at all.
+        case noIntegrals
+        /// A line is longer than `limit` bytes.
+        case lineTooLong(limit: Int)
+        /// More integral lines than NORB allows (each unique integral in all 8 orderings, h_ij in both, orbital
+        /// energies, core, and slack).
+        case tooManyRecords(limit: Int, norb: Int)
+        /// The text is longer than NORB allows (the record limit times 128 bytes a record, after the namelist).
+        case tooLarge(bytes: Int, norb: Int)
         /// Extra text after the four indices.
         case unexpectedText(String)
         /// The file could not be read, decompressed or written.
@@ -60,6 +74,13 @@ public struct FCIDUMPError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .conflictingDuplicate(firstLine, a, b):
             return place + "integral given again with a conflicting value \(b) (line \(firstLine) gave \(a))"
         case .unexpectedText(let text): return place + "unexpected text after the indices: '\(text)'"
+        case .inconsistentHeader(let why): return place + "inconsistent &FCI namelist: " + why
+        case .unrestricted: return place + "unrestricted (UHF) FCIDUMP is not supported"
+        case .noIntegrals: return place + "no integrals after the namelist"
+        case .lineTooLong(let limit): return place + "line longer than \(limit) bytes"
+        case let .tooManyRecords(limit, norb):
+            return place + "more than \(limit) integral lines, more than NORB = \(norb) allows"
+        case let .tooLarge(bytes, norb): return place + "text longer than the \(bytes) bytes NORB = \(norb) allows"
         case .io(let why): return place + why
         }
     }
