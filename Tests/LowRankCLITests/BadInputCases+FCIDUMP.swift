@@ -5,16 +5,22 @@ import Testing
 extension BadInputCatalogue {
     static func header(_ body: String) -> String { "&FCI \(body)\n&END\n" }
 
-    /// A 2-orbital file in PySCF's 4-fold layout: (ij|kl) and (kl|ij) both written, the second copy off in the last bits.
+    /// A 2-orbital file in PySCF's 4-fold layout: (ij|kl) and (kl|ij) both written, the second copy off in the last
+    /// bits. The integrals are M = V Vᵀ over the pairs (11), (21), (22), so the supermatrix is positive semidefinite;
+    /// V is chosen so that (22|21) ≈ 2.2e-5 is tiny, where PySCF's twins differ by about 3e-14 absolute.
     static let pyscfLayout: String = {
-        let base: [Double] = [0.6746, 0.18131234567891234, 0.6636, 0.6975, 2.231030365551132e-05, 0.6975]
-        let keys = [(1, 1, 1, 1), (2, 1, 1, 1), (2, 1, 2, 1), (2, 2, 1, 1), (2, 2, 2, 1), (2, 2, 2, 2)]
+        let v: [[Double]] = [[1, 0.2, 0.5], [0, 0.3, (2.231030365551132e-05 - 0.1) / 0.3]]
+        let pairs = [(1, 1), (2, 1), (2, 2)]
         var lines = ""
-        for (v, (i, j, k, l)) in zip(base, keys) {
-            lines += "\(v) \(i) \(j) \(k) \(l)\n"
-            if (i, j) != (k, l) {
-                let copy = v.magnitude < 1e-3 ? v + 3e-14 : v * (1 + 1e-11)  // PySCF's separately computed twin
-                lines += "\(copy) \(k) \(l) \(i) \(j)\n"
+        for p in 0..<3 {
+            for q in 0...p {
+                let value = v[0][p] * v[0][q] + v[1][p] * v[1][q]
+                let (i, j) = pairs[p], (k, l) = pairs[q]
+                lines += "\(value) \(i) \(j) \(k) \(l)\n"
+                if p != q {
+                    let twin = value.magnitude < 1e-3 ? value + 3e-14 : value * (1 + 1e-11)  // computed separately
+                    lines += "\(twin) \(k) \(l) \(i) \(j)\n"
+                }
             }
         }
         return header("NORB=2,NELEC=2,MS2=0,ORBSYM=1,1,ISYM=1,") + lines + "-1.2528 1 1 0 0\n-0.4759 2 2 0 0\n0.7137 0 0 0 0\n"
@@ -30,7 +36,7 @@ extension BadInputCatalogue {
                  setup: h2oWith { $0.replacingOccurrences(of: "NELEC=10", with: "NELEC=20") }),
         BadInput(name: "eri NELEC and MS2 parity", args: ["eri", "x.FCIDUMP"], message: ["x.FCIDUMP", "NELEC = 11"],
                  setup: h2oWith { $0.replacingOccurrences(of: "NELEC=10", with: "NELEC=11") }),
-        BadInput(name: "eri MS2 = 30", args: ["eri", "x.FCIDUMP"], message: ["x.FCIDUMP", "MS2 = 30"],
+        BadInput(name: "eri MS2 = 30", args: ["eri", "x.FCIDUMP"], message: ["x.FCIDUMP", "|MS2| = 30"],
                  setup: h2oWith { $0.replacingOccurrences(of: "MS2=0", with: "MS2=30") }),
         BadInput(name: "eri UHF", args: ["eri", "x.FCIDUMP"], message: ["x.FCIDUMP", "UHF"],
                  setup: h2oWith { $0.replacingOccurrences(of: "ISYM=1,", with: "ISYM=1,\n  UHF=.TRUE.,") }),

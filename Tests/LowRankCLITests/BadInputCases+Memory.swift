@@ -30,14 +30,19 @@ extension BadInputCatalogue {
         BadInput(name: "lyap dense n = 40000", args: ["lyap", "model", "--method", "dense", "--memory-limit", "20G"],
                  message: ["dense Lyapunov for n = 40000 needs about 64.0 GB", "use --method adi"],
                  setup: { try BadInputFiles.diagonalModel($0, "model", n: 40000) }),
-        BadInput(name: "lyap 30M header, ADI factor growth", args: ["lyap", "model", "--memory-limit", "4G"],
-                 message: ["LR-ADI", "needs about"],
+        BadInput(name: "lyap 30M × 30M header with one entry", args: ["lyap", "model"],
+                 message: ["model/A.mtx", "30000000×30000000"],
                  setup: { f in
                      let n = 30_000_000
                      try f.write("model/A.mtx", BadInputFiles.coordinate(rows: n, columns: n, [(1, 1, -1)]))
                      try f.write("model/B.mtx", BadInputFiles.coordinate(rows: n, columns: 1, [(1, 1, 1)]))
                      try f.write("model/C.mtx", BadInputFiles.coordinate(rows: 1, columns: n, [(1, 1, 1)]))
                  }),
+        // LR-ADI checks its factor before each growth: 8·n·(2·columns + 8) bytes with n = 200000 exceeds 20 MiB (20.97 MB) at
+        // the third column (8·200000·14 = 22.4 MB), after two steps that fit (17.6 and 19.2 MB).
+        BadInput(name: "lyap ADI factor growth", args: ["lyap", "model", "--method", "adi", "--memory-limit", "20M"],
+                 message: ["the LR-ADI factor for n = 200000 at 3 columns"],
+                 setup: { try BadInputFiles.diagonalModel($0, "model", n: 200_000) }),
         BadInput(name: "bt 10^9 frequencies", args: ["bt", "model", "--order", "3", "--frequencies", "1000000000"],
                  message: ["frequency sweep of 1000000001 points needs about", "lower --frequencies"],
                  setup: copyBuild),

@@ -19,7 +19,7 @@ extension BadInputCatalogue {
                  setup: { try $0.write("idx.mtx", BadInputFiles.coordinate(rows: 2, columns: 2, [(3, 1, 1)])) }),
         BadInput(name: "compress truncated array", args: ["compress", "short.mtx"], message: ["short.mtx"],
                  setup: { try $0.write("short.mtx", "%%MatrixMarket matrix array real general\n3 3\n1\n2\n") }),
-        BadInput(name: "compress bad banner", args: ["compress", "banner.mtx"], message: ["banner.mtx:1"],
+        BadInput(name: "compress bad banner", args: ["compress", "banner.mtx"], message: ["banner.mtx", "only 'matrix'"],
                  setup: { try $0.write("banner.mtx", "%%MatrixMarket tensor array real general\n1 1\n1\n") }),
         BadInput(name: "compress hermitian complex diagonal", args: ["compress", "herm.mtx"],
                  message: ["herm.mtx:3", "diagonal"],
