@@ -19,9 +19,14 @@ test: deps
 bench: build
 	$(BIN) bench kernels
 
+# FUZZ_RUNS=N runs each target N times (default 10^6), e.g. make fuzz FUZZ_RUNS=100000
+FUZZ_RUNS ?= 1000000
+
 fuzz: deps
-	@bash scripts/fuzz-matrix-market
-	@bash scripts/fuzz-fcidump
+	@bash scripts/fuzz-matrix-market $(FUZZ_RUNS)
+	@bash scripts/fuzz-fcidump $(FUZZ_RUNS)
+	@bash scripts/fuzz-npy $(FUZZ_RUNS)
+	@bash scripts/fuzz-mat $(FUZZ_RUNS)
 
 clean:
 	rm -rf .build

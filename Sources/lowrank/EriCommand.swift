@@ -16,6 +16,7 @@ struct EriCommand: ParsableCommand {
             """)
 
     enum Stage1: String, ExpressibleByArgument, CaseIterable { case eigen, cholesky }
+    enum SFStage1: String, ExpressibleByArgument, CaseIterable { case block, dense }
 
     @Argument(help: "FCIDUMP file (plain or gzip-compressed).") var file: String
     @Option(parsing: .unconditional, help: "Pivoted-Cholesky tolerance on the largest remaining diagonal.") var cholesky: Double = 1e-6
@@ -23,6 +24,9 @@ struct EriCommand: ParsableCommand {
     @Option(name: .customLong("df-stage1"), help: "DF first stage: eigen (published convention) or cholesky.")
     var dfStage1: Stage1 = .eigen
     @Option(name: .customLong("sf-rank"), parsing: .unconditional, help: "Rank of the single factorization whose λ is reported.") var sfRank: Int?
+    @Option(name: .customLong("sf-stage1"),
+            help: "SF first-stage eigenbasis: block (symmetry blocks, default) or dense (one eigh, as OpenFermion); differs only in degenerate eigenspaces.")
+    var sfStage1: SFStage1?
     @Flag(name: .customLong("no-energies"), help: "Skip the RHF/MP2 energy errors.") var noEnergies = false
     @Option(help: "Write an SVG: Cholesky error against the number of vectors, and the DF eigenvalue spectrum.")
     var plot: String?
@@ -45,8 +49,8 @@ struct EriCommand: ParsableCommand {
         }
     }
     struct SFReport: Encodable {
-        let rank: Int, lambdaSF: Double, lambdaT: Double, lambdaW: Double
-        enum CodingKeys: String, CodingKey { case rank, lambdaSF = "lambda_sf", lambdaT = "lambda_t", lambdaW = "lambda_w" }
+        let rank: Int, lambdaSF: Double, lambdaT: Double, lambdaW: Double, stage1: String
+        enum CodingKeys: String, CodingKey { case rank, lambdaSF = "lambda_sf", lambdaT = "lambda_t", lambdaW = "lambda_w", stage1 }
     }
     struct Energy: Encodable {
         let rhf: Double?, mp2: Double?
@@ -80,6 +84,7 @@ struct EriCommand: ParsableCommand {
         guard cholesky > 0, cholesky.isFinite else { throw ValidationError("--cholesky must be finite and > 0") }
         _ = try thresholds()
         if let r = sfRank, r < 1 { throw ValidationError("--sf-rank must be ≥ 1") }
+        if sfStage1 != nil && sfRank == nil { throw ValidationError("--sf-stage1 applies to the single factorization; give --sf-rank") }
     }
 
     func run() throws {
@@ -136,9 +141,11 @@ struct EriCommand: ParsableCommand {
             let tDF = Date().timeIntervalSince(t2)
             var sf: SFReport?
             if let rank = sfRank {
-                let s = dfStage1 == .eigen ? try dfact.singleFactorization(rank: rank, h: dump.h)
-                    : try SingleFactorization.lambda(supermatrix: m, h: dump.h, orbitals: n, rank: rank)
-                sf = SFReport(rank: s.rank, lambdaSF: s.lambdaSF, lambdaT: s.lambdaT, lambdaW: s.lambdaW)
+                let basis: Stage1Eigenbasis = sfStage1 == .dense ? .dense : .block
+                let s = dfStage1 == .eigen && basis == .block ? try dfact.singleFactorization(rank: rank, h: dump.h)
+                    : try SingleFactorization.lambda(supermatrix: m, h: dump.h, orbitals: n, rank: rank, stage1: basis)
+                sf = SFReport(rank: s.rank, lambdaSF: s.lambdaSF, lambdaT: s.lambdaT, lambdaW: s.lambdaW,
+                              stage1: (sfStage1 ?? .block).rawValue)
             }
             let report = Report(file: file, norb: n, nelec: dump.electrons, eCore: dump.coreEnergy,
                                 cholesky: CholeskyReport(tolerance: cholesky, vectors: chol.count, maxAbsError: chol.maxAbsError,

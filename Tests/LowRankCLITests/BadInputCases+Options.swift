@@ -35,6 +35,8 @@ extension BadInputCatalogue {
         refused("eri --cholesky -1", ["eri", "x.FCIDUMP", "--cholesky", "-1"], ["--cholesky must be finite and > 0"]),
         refused("eri --df garbage", ["eri", "x.FCIDUMP", "--df", "a,b"], ["--df takes comma-separated"]),
         refused("eri --df negative", ["eri", "x.FCIDUMP", "--df", "-1e-3"], ["--df takes comma-separated"]),
+        refused("eri --sf-stage1 without --sf-rank", ["eri", "x.FCIDUMP", "--sf-stage1", "dense"], ["--sf-stage1 applies to the single factorization"]),
+        refused("eri --sf-stage1 unknown", ["eri", "x.FCIDUMP", "--sf-rank", "4", "--sf-stage1", "diagonal"], ["--sf-stage1"]),
         refused("eri --sf-rank 0", ["eri", "x.FCIDUMP", "--sf-rank", "0"], ["--sf-rank must be ≥ 1"]),
         refused("dmrg --field 1e308", ["dmrg", "--model", "tfim", "--sites", "8", "--field", "1e308"], ["--field", "≤ 1e100"]),
         refused("dmrg --coupling -1e200", ["dmrg", "--model", "heisenberg", "--sites", "8", "--coupling", "-1e200"], ["--coupling", "≤ 1e100"]),

@@ -1,4 +1,6 @@
+#if !NUMPY_FUZZ  // scripts/fuzz-npy compiles this file without the package (Tests/Fuzz/NumPyFuzzSupport.swift)
 import Numerics
+#endif
 
 /// An n-dimensional array of `Scalar` with elements stored in column-major (Fortran) order:
 /// the element at multi-index (i₀, …, i_{d−1}) of shape (n₀, …, n_{d−1}) lives at

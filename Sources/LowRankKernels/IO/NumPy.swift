@@ -1,5 +1,7 @@
 import Foundation
+#if !NUMPY_FUZZ  // scripts/fuzz-npy compiles this file without the package (Tests/Fuzz/NumPyFuzzSupport.swift)
 import Numerics
+#endif
 
 /// Errors from reading or writing NumPy `.npy` files. Every case names the file (or the `name` given to
 /// ``NumPy/parse(bytes:name:as:)``) so that messages are actionable.

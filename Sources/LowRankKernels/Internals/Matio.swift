@@ -13,14 +13,17 @@ enum Matio {
     }
 
     /// Reads variable `name` (real double, dense or sparse, rank 2) from `path`.
-    static func read(path: String, name: String) throws -> Variable {
+    static func read(path: String, name: String) throws(Failure) -> Variable {
         guard let mat = Mat_Open(path, Int32(MAT_ACC_RDONLY.rawValue)) else { throw Failure.open }
         defer { Mat_Close(mat) }
         guard let v = Mat_VarRead(mat, name) else { throw Failure.missing }
         defer { Mat_VarFree(v) }
         let m = v.pointee
         guard m.rank == 2, let dims = m.dims else { throw Failure.unsupported("rank \(m.rank), expected a matrix") }
-        let rows = Int(dims[0]), cols = Int(dims[1])
+        guard let rows = Int(exactly: dims[0]), let cols = Int(exactly: dims[1]),
+              case (let count, false) = rows.multipliedReportingOverflow(by: cols) else {
+            throw Failure.unsupported("dimensions \(dims[0])×\(dims[1])")
+        }
         guard m.isComplex == 0 else { throw Failure.unsupported("complex data") }
         if m.class_type == MAT_C_SPARSE {
             guard let sp = m.data?.assumingMemoryBound(to: mat_sparse_t.self).pointee, sp.data != nil || sp.ndata == 0 else {
@@ -28,7 +31,8 @@ enum Matio {
             }
             guard m.data_type == MAT_T_DOUBLE else { throw Failure.unsupported("sparse data that is not double") }
             let nnz = Int(sp.ndata)
-            guard Int(sp.njc) == cols + 1 else { throw Failure.unsupported("inconsistent sparse column pointers") }
+            guard nnz >= 0, cols < Int.max, Int(sp.njc) == cols + 1, sp.jc != nil, Int(sp.nir) >= 0,
+                  sp.ir != nil || sp.nir == 0 else { throw Failure.unsupported("inconsistent sparse column pointers") }
             let jc = (0..<(cols + 1)).map { Int(sp.jc[$0]) }
             let ir = (0..<Int(sp.nir)).map { Int(sp.ir[$0]) }
             let data = sp.data.assumingMemoryBound(to: Double.self)
@@ -40,11 +44,11 @@ enum Matio {
             throw Failure.unsupported("class \(m.class_type.rawValue), only double matrices are read")
         }
         let p = data.assumingMemoryBound(to: Double.self)
-        return .dense(rows: rows, columns: cols, values: Array(UnsafeBufferPointer(start: p, count: rows * cols)))
+        return .dense(rows: rows, columns: cols, values: Array(UnsafeBufferPointer(start: p, count: count)))
     }
 
     /// Names of the variables stored in `path`.
-    static func variableNames(path: String) throws -> [String] {
+    static func variableNames(path: String) throws(Failure) -> [String] {
         guard let mat = Mat_Open(path, Int32(MAT_ACC_RDONLY.rawValue)) else { throw Failure.open }
         defer { Mat_Close(mat) }
         var names: [String] = []

@@ -128,6 +128,9 @@ public struct DoubleFactorization: Sendable {
     public let orbitals: Int
     /// The stage-1 choice.
     public let stage1: Stage1
+    /// How the stage-1 eigendecomposition is computed (symmetry blocks or one dense matrix); it matters only inside
+    /// degenerate eigenspaces (see ``Stage1Eigenbasis``).
+    public let eigenbasis: Stage1Eigenbasis
     /// The pair-space supermatrix `M[(pq),(rs)] = (pq|rs)`, `n(n+1)/2` square.
     public let supermatrix: Matrix<Double>
     /// Stage-1 vectors in packed pair space: column `l` holds `L^l_pq` (the matrix element, p ≥ q),
@@ -148,14 +151,18 @@ public struct DoubleFactorization: Sendable {
     ///   - supermatrix: `M[(pq),(rs)] = (pq|rs)` over the packed pair index `P(P+1)/2 + Q` (no scaling).
     ///   - orbitals: `n`; `supermatrix` must be `n(n+1)/2` square.
     ///   - stage1: ``Stage1/eigendecomposition`` (published convention) or ``Stage1/cholesky(tolerance:)``.
+    ///   - eigenbasis: for the eigendecomposition, ``Stage1Eigenbasis/block`` (default) or
+    ///     ``Stage1Eigenbasis/dense`` (OpenFermion's); ignored by the Cholesky variant.
     /// - Throws: ``LinearAlgebraError`` for bad shapes or LAPACK failure; ``PivotedCholesky/Failure`` for a
     ///   non-PSD supermatrix in the Cholesky variant.
-    public init(supermatrix: Matrix<Double>, orbitals: Int, stage1: Stage1 = .eigendecomposition) throws {
+    public init(supermatrix: Matrix<Double>, orbitals: Int, stage1: Stage1 = .eigendecomposition,
+                eigenbasis: Stage1Eigenbasis = .block) throws {
         try PackedPairs.validate(supermatrix: supermatrix, orbitals: orbitals)
         try supermatrix.requireFinite("supermatrix")
         let n = orbitals, np = PackedPairs.count(n)
         self.orbitals = n
         self.stage1 = stage1
+        self.eigenbasis = eigenbasis
         self.supermatrix = supermatrix
         switch stage1 {
         case .eigendecomposition:
@@ -169,7 +176,8 @@ public struct DoubleFactorization: Sendable {
             // Eigendecomposition block by block: M is block diagonal over the connected components of its
             // exact-zero pattern (point-group symmetry blocks). Block-wise eigenvectors are symmetry-pure, a
             // reproducible basis inside degenerate eigenspaces (which λ_W and stage 2 depend on), and cheaper.
-            let blocks = PackedPairs.blocks(s, dimension: np)
+            // The dense variant treats the whole matrix as one block (OpenFermion's single eigh).
+            let blocks = eigenbasis == .block ? PackedPairs.blocks(s, dimension: np) : [Array(0..<np)]
             var pairs: [(w: Double, block: Int, column: Int)] = []
             var blockVectors: [Matrix<Double>] = []
             var minEigenvalue = 0.0
