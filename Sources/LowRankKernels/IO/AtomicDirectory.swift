@@ -55,7 +55,8 @@ public enum AtomicDirectory {
     /// refused target, and rethrows `body`'s errors, in both cases leaving `path` as it was.
     public static func write(to path: String, _ body: (String) throws -> Void) throws {
         try checkTarget(path)
-        let temporary = try DirectorySeam.makeTemporarySibling(of: path).get()
+        let made = DirectorySeam.makeTemporarySibling(of: path)
+        guard let temporary = made.path else { throw FileWriteError(path: path, reason: made.error ?? "cannot create a folder") }
         do {
             try body(temporary)
             try AtomicFile.write(Array("written by lowrank; this folder may be replaced by a later run\n".utf8),

@@ -105,17 +105,18 @@ enum DirectorySeam {
         return st.st_mode & S_IFMT
     }
 
-    /// A fresh folder next to `path` (`.NAME.tmp-XXXXXX`), or the error text.
-    static func makeTemporarySibling(of path: String) -> Result<String, FileWriteError> {
+    /// A fresh folder next to `path` (`.NAME.tmp-XXXXXX`): its path, or nil and the error text.
+    static func makeTemporarySibling(of path: String) -> (path: String?, error: String?) {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         let slash = trimmed.lastIndex(of: "/")
         let directory = slash.map { String(trimmed[...$0]) } ?? ""
         let base = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
         var template = Array((directory + "." + base + ".tmp-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else { return .failure(FileWriteError(path: path, reason: "cannot create a temporary folder next to it: " + errnoText())) }
-        _ = chmod(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, 0o755)
-        return .success(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        guard made != nil else { return (nil, "cannot create a temporary folder next to it: " + errnoText()) }
+        let created = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        _ = chmod(created, 0o755)
+        return (created, nil)
     }
 
     /// `rename(2)`; nil on success, else the error text.
