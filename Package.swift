@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LowRankKernels", targets: ["LowRankKernels"]),
         .library(name: "ControlReduction", targets: ["ControlReduction"]),
         .library(name: "QuantumLowRank", targets: ["QuantumLowRank"]),
+        .library(name: "LatentFactors", targets: ["LatentFactors"]),
         .executable(name: "lowrank", targets: ["lowrank"]),
     ],
     dependencies: [
@@ -30,6 +31,10 @@ let package = Package(
         ),
         .target(
             name: "QuantumLowRank",
+            dependencies: ["LowRankKernels"]
+        ),
+        .target(
+            name: "LatentFactors",
             dependencies: ["LowRankKernels"]
         ),
         .executableTarget(
@@ -99,6 +104,10 @@ let package = Package(
         .testTarget(
             name: "QuantumLowRankTests",
             dependencies: ["QuantumLowRank", "LowRankKernels"]
+        ),
+        .testTarget(
+            name: "LatentFactorsTests",
+            dependencies: ["LatentFactors", "LowRankKernels"]
         ),
         .testTarget(
             name: "ControlReductionTests",

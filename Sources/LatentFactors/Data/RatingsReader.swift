@@ -1,0 +1,375 @@
+import LowRankKernels
+
+/// Why ratings (or a fold file) could not be read or used.
+///
+/// The message is `PATH:LINE: REASON` when a line is to blame (lines count from 1, a UTF-8 byte-order mark and CRLF
+/// endings do not change the numbering), otherwise `PATH: REASON`.
+public struct RatingsError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file (or `"ratings"` for data built in memory).
+    public let path: String
+    /// The 1-based line to blame, if any.
+    public let line: Int?
+    /// What is wrong, without the location.
+    public let reason: String
+
+    /// Creates an error at `path` (and `line`, if known).
+    public init(path: String, line: Int?, reason: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+
+    /// `PATH:LINE: REASON` or `PATH: REASON`.
+    public var description: String {
+        if let line { return "\(path):\(line): \(reason)" }
+        return "\(path): \(reason)"
+    }
+}
+
+/// What to do when the same (user, item) pair is rated on several lines.
+public enum DuplicatePolicy: String, Sendable, CaseIterable {
+    /// Refuse the file with an error naming both lines (the default).
+    case refuse
+    /// Keep the value of the last line in file order.
+    case last
+    /// Keep the arithmetic mean of all the values.
+    case mean
+}
+
+/// Column layout of a generic delimited ratings file.
+public struct DelimitedLayout: Sendable, Equatable {
+    /// Field separator (any non-empty string, e.g. `","`, `"\t"`, `"::"`); `nil` splits on runs of spaces and tabs.
+    /// With a separator, spaces and tabs around each field are trimmed.
+    public var delimiter: String?
+    /// 0-based column of the user id.
+    public var userColumn: Int
+    /// 0-based column of the item id.
+    public var itemColumn: Int
+    /// 0-based column of the rating.
+    public var ratingColumn: Int
+    /// Number of leading non-blank lines to skip (headers).
+    public var headerLines: Int
+
+    /// A layout; the defaults are whitespace-separated `user item rating …` without header (MovieLens `u.data`).
+    public init(delimiter: String? = nil, userColumn: Int = 0, itemColumn: Int = 1, ratingColumn: Int = 2,
+                headerLines: Int = 0) {
+        self.delimiter = delimiter
+        self.userColumn = userColumn
+        self.itemColumn = itemColumn
+        self.ratingColumn = ratingColumn
+        self.headerLines = headerLines
+    }
+}
+
+/// The layout of a ratings file. The format is never guessed from the file name: the default is ``movieLens``.
+public enum RatingsFormat: Sendable, Equatable {
+    /// MovieLens 100K `u.data`: `user item rating [timestamp]`, separated by tabs or spaces (the default).
+    case movieLens
+    /// MovieLens 1M/10M `ratings.dat`: `user::item::rating::timestamp`.
+    case movieLensDat
+    /// MovieLens `ratings.csv`: a header naming the columns `userId`, `movieId` and `rating` (any order, other
+    /// columns such as `timestamp` ignored), then comma-separated rows.
+    case movieLensCSV
+    /// A generic delimited file (see ``DelimitedLayout``).
+    case delimited(DelimitedLayout)
+    /// A Matrix Market `coordinate real|integer general` file: `row column value`, 1-based; user and item ids are the
+    /// row and column numbers as text. Only observed rows and columns become users and items.
+    case matrixMarket
+}
+
+/// Reads ratings files into ``Ratings``.
+///
+/// Every file is opened through ``InputFile`` (regular files only). A UTF-8 byte-order mark is skipped and CRLF line
+/// endings read as LF, so such files give the same ratings as plain LF files. Blank lines are skipped. Ratings may be
+/// any finite real numbers; a missing column, a non-numeric, NaN or infinite rating, a duplicate (user, item) pair
+/// (under ``DuplicatePolicy/refuse``) and a file without ratings are errors naming the file and line.
+public enum RatingsReader {
+    /// Reads the ratings file at `path`.
+    /// - Throws: ``RatingsError``.
+    public static func read(_ path: String, format: RatingsFormat = .movieLens,
+                            duplicates: DuplicatePolicy = .refuse) throws(RatingsError) -> Ratings {
+        let bytes: [UInt8]
+        do { bytes = try InputFile.read(path) } catch { throw RatingsError(path: path, line: nil, reason: error.reason) }
+        return try parse(bytes, path: path, format: format, duplicates: duplicates)
+    }
+
+    /// Parses ratings from the bytes of a file; `path` is used only in messages.
+    /// - Throws: ``RatingsError``.
+    public static func parse(_ bytes: [UInt8], path: String, format: RatingsFormat = .movieLens,
+                             duplicates: DuplicatePolicy = .refuse) throws(RatingsError) -> Ratings {
+        var builder = Builder(path: path)
+        let lines = Lines(bytes)
+        switch format {
+        case .movieLens: try readDelimited(lines, DelimitedLayout(), &builder)
+        case .movieLensDat: try readDelimited(lines, DelimitedLayout(delimiter: "::"), &builder)
+        case .delimited(let layout): try readDelimited(lines, layout, &builder)
+        case .movieLensCSV: try readCSV(lines, &builder)
+        case .matrixMarket: try readMatrixMarket(lines, &builder)
+        }
+        return try builder.build(duplicates: duplicates)
+    }
+
+    // MARK: Formats
+
+    static func readDelimited(_ lines: Lines, _ layout: DelimitedLayout, _ b: inout Builder) throws(RatingsError) {
+        guard layout.userColumn >= 0, layout.itemColumn >= 0, layout.ratingColumn >= 0, layout.headerLines >= 0 else {
+            throw RatingsError(path: b.path, line: nil, reason: "column numbers and header lines must be ≥ 0")
+        }
+        if let d = layout.delimiter, d.isEmpty {
+            throw RatingsError(path: b.path, line: nil, reason: "the delimiter is empty")
+        }
+        let delimiter = layout.delimiter.map { Array($0.utf8) }
+        var skipped = 0
+        for (number, line) in lines where !isBlank(line) {
+            if skipped < layout.headerLines { skipped += 1; continue }
+            let fields = split(line, delimiter)
+            try b.add(fields, user: layout.userColumn, item: layout.itemColumn, rating: layout.ratingColumn, line: number)
+        }
+    }
+
+    static func readCSV(_ lines: Lines, _ b: inout Builder) throws(RatingsError) {
+        var columns: (Int, Int, Int)?
+        let comma = Array(",".utf8)
+        for (number, line) in lines where !isBlank(line) {
+            let fields = split(line, comma)
+            guard let (u, i, r) = columns else {
+                let names = fields.map { String(decoding: $0, as: UTF8.self) }
+                guard let u = names.firstIndex(of: "userId"), let i = names.firstIndex(of: "movieId"),
+                      let r = names.firstIndex(of: "rating") else {
+                    throw RatingsError(path: b.path, line: number,
+                                       reason: "expected a header naming userId, movieId and rating")
+                }
+                columns = (u, i, r)
+                continue
+            }
+            try b.add(fields, user: u, item: i, rating: r, line: number)
+        }
+    }
+
+    static func readMatrixMarket(_ lines: Lines, _ b: inout Builder) throws(RatingsError) {
+        var sawHeader = false
+        var size: (rows: Int, columns: Int, entries: Int)?
+        var lastLine = 0
+        for (number, line) in lines {
+            lastLine = number
+            if !sawHeader {
+                let words = split(line, nil).map { String(decoding: $0, as: UTF8.self).lowercased() }
+                guard words.count == 5, words[0] == "%%matrixmarket", words[1] == "matrix" else {
+                    throw RatingsError(path: b.path, line: number, reason: "expected a %%MatrixMarket matrix header")
+                }
+                guard words[2] == "coordinate" else {
+                    throw RatingsError(path: b.path, line: number, reason: "expected a coordinate (sparse) matrix, not \(words[2])")
+                }
+                guard words[3] == "real" || words[3] == "integer" else {
+                    throw RatingsError(path: b.path, line: number, reason: "ratings need real or integer values, not \(words[3])")
+                }
+                guard words[4] == "general" else {
+                    throw RatingsError(path: b.path, line: number, reason: "ratings need a general matrix, not \(words[4])")
+                }
+                sawHeader = true
+                continue
+            }
+            if isBlank(line) || line.first == UInt8(ascii: "%") { continue }
+            let fields = split(line, nil)
+            guard let s = size else {
+                let numbers = fields.map { Int(String(decoding: $0, as: UTF8.self)) }
+                guard numbers.count == 3, let m = numbers[0], let n = numbers[1], let nnz = numbers[2],
+                      m >= 0, n >= 0, nnz >= 0 else {
+                    throw RatingsError(path: b.path, line: number, reason: "expected the size line 'rows columns entries'")
+                }
+                size = (m, n, nnz)
+                continue
+            }
+            guard b.records < s.entries else {
+                throw RatingsError(path: b.path, line: number, reason: "more entries than the \(s.entries) declared")
+            }
+            guard fields.count >= 3 else {
+                throw RatingsError(path: b.path, line: number, reason: "expected 'row column value', found \(fields.count) column(s)")
+            }
+            for (k, bound) in [(0, s.rows), (1, s.columns)] {
+                let text = String(decoding: fields[k], as: UTF8.self)
+                guard let v = Int(text), v >= 1, v <= bound else {
+                    throw RatingsError(path: b.path, line: number,
+                                       reason: "\(k == 0 ? "row" : "column") '\(text)' is not an integer in 1...\(bound)")
+                }
+            }
+            try b.add(fields, user: 0, item: 1, rating: 2, line: number)
+        }
+        if !sawHeader { throw RatingsError(path: b.path, line: nil, reason: "empty file (no ratings)") }
+        guard let s = size else { throw RatingsError(path: b.path, line: nil, reason: "missing the size line") }
+        if b.records != s.entries {
+            throw RatingsError(path: b.path, line: lastLine,
+                               reason: "found \(b.records) entries, the size line declares \(s.entries)")
+        }
+    }
+
+    // MARK: Lines and fields
+
+    /// The lines of a file (BOM skipped, CR before LF dropped) with their 1-based numbers.
+    struct Lines: Sequence {
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        func makeIterator() -> AnyIterator<(Int, ArraySlice<UInt8>)> {
+            var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            var number = 0
+            let bytes = self.bytes
+            return AnyIterator {
+                guard start < bytes.count else { return nil }
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                var lineEnd = end
+                if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                let line = bytes[start..<lineEnd]
+                start = end + 1
+                number += 1
+                return (number, line)
+            }
+        }
+    }
+
+    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0B || c == 0x0C }
+
+    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool { line.allSatisfy(isSpace) }
+
+    static func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lo = s.startIndex, hi = s.endIndex
+        while lo < hi && isSpace(s[lo]) { lo += 1 }
+        while hi > lo && isSpace(s[hi - 1]) { hi -= 1 }
+        return s[lo..<hi]
+    }
+
+    /// Splits on runs of whitespace (`delimiter == nil`) or on each occurrence of `delimiter`, trimming fields.
+    static func split(_ line: ArraySlice<UInt8>, _ delimiter: [UInt8]?) -> [ArraySlice<UInt8>] {
+        var fields: [ArraySlice<UInt8>] = []
+        guard let d = delimiter, !d.isEmpty else {
+            var k = line.startIndex
+            while k < line.endIndex {
+                while k < line.endIndex && isSpace(line[k]) { k += 1 }
+                let s = k
+                while k < line.endIndex && !isSpace(line[k]) { k += 1 }
+                if k > s { fields.append(line[s..<k]) }
+            }
+            return fields
+        }
+        var s = line.startIndex, k = line.startIndex
+        while k + d.count <= line.endIndex {
+            if line[k..<(k + d.count)].elementsEqual(d) {
+                fields.append(trim(line[s..<k]))
+                k += d.count
+                s = k
+            } else {
+                k += 1
+            }
+        }
+        fields.append(trim(line[s..<line.endIndex]))
+        return fields
+    }
+
+    // MARK: Building
+
+    /// Collects records (user, item, value, line) and turns them into ``Ratings``.
+    struct Builder {
+        let path: String
+        var userIds: [String] = []
+        var itemIds: [String] = []
+        var userIndex: [String: Int32] = [:]
+        var itemIndex: [String: Int32] = [:]
+        var users: [Int32] = []
+        var items: [Int32] = []
+        var values: [Double] = []
+        var lines: [Int] = []
+        var records: Int { values.count }
+
+        init(path: String) { self.path = path }
+
+        mutating func add(_ fields: [ArraySlice<UInt8>], user: Int, item: Int, rating: Int,
+                          line: Int) throws(RatingsError) {
+            let needed = Swift.max(user, item, rating) + 1
+            guard fields.count >= needed else {
+                throw RatingsError(path: path, line: line,
+                                   reason: "missing columns: expected at least \(needed), found \(fields.count)")
+            }
+            let u = String(decoding: fields[user], as: UTF8.self)
+            let i = String(decoding: fields[item], as: UTF8.self)
+            guard !u.isEmpty else { throw RatingsError(path: path, line: line, reason: "empty user id") }
+            guard !i.isEmpty else { throw RatingsError(path: path, line: line, reason: "empty item id") }
+            let text = String(decoding: fields[rating], as: UTF8.self)
+            guard let v = Double(text) else {
+                throw RatingsError(path: path, line: line, reason: "rating '\(text)' is not a number")
+            }
+            guard !v.isNaN else { throw RatingsError(path: path, line: line, reason: "rating '\(text)' is NaN") }
+            guard v.isFinite else { throw RatingsError(path: path, line: line, reason: "rating '\(text)' is not finite") }
+            guard values.count < Int(Int32.max) - 1 else {
+                throw RatingsError(path: path, line: line, reason: "too many ratings for 32-bit indices")
+            }
+            users.append(Self.intern(u, &userIds, &userIndex))
+            items.append(Self.intern(i, &itemIds, &itemIndex))
+            values.append(v)
+            lines.append(line)
+        }
+
+        static func intern(_ id: String, _ ids: inout [String], _ index: inout [String: Int32]) -> Int32 {
+            if let k = index[id] { return k }
+            let k = Int32(ids.count)
+            ids.append(id)
+            index[id] = k
+            return k
+        }
+
+        func build(duplicates: DuplicatePolicy) throws(RatingsError) -> Ratings {
+            guard !values.isEmpty else { throw RatingsError(path: path, line: nil, reason: "empty file (no ratings)") }
+            // Counting sort of the records by user (stable, so file order within a user), then by item per user.
+            var start = [Int](repeating: 0, count: userIds.count + 1)
+            for u in users { start[Int(u) + 1] += 1 }
+            for u in 0..<userIds.count { start[u + 1] += start[u] }
+            var next = start
+            var order = [Int](repeating: 0, count: values.count)
+            for r in 0..<values.count {
+                let u = Int(users[r])
+                order[next[u]] = r
+                next[u] += 1
+            }
+            for u in 0..<userIds.count where start[u + 1] - start[u] > 1 {
+                order[start[u]..<start[u + 1]].sort { a, b in items[a] != items[b] ? items[a] < items[b] : a < b }
+            }
+            // Duplicates are now adjacent, in file order.
+            if duplicates == .refuse {
+                var worst: (first: Int, second: Int)?
+                for p in 1..<Swift.max(1, order.count) {
+                    let a = order[p - 1], b = order[p]
+                    guard users[a] == users[b] && items[a] == items[b] else { continue }
+                    if let w = worst, w.second <= lines[b] { continue }
+                    worst = (lines[a], lines[b])
+                }
+                if let (first, second) = worst {
+                    throw RatingsError(path: path, line: second,
+                                       reason: "duplicate rating for the (user, item) pair of line \(first) (lines \(first) and \(second)); choose a duplicates policy (last or mean)")
+                }
+            }
+            var offsets = [Int](repeating: 0, count: userIds.count + 1)
+            var rowItems: [Int32] = []
+            var rowValues: [Double] = []
+            rowItems.reserveCapacity(values.count)
+            rowValues.reserveCapacity(values.count)
+            var entryOfRecord = [Int32](repeating: 0, count: values.count)
+            var p = 0
+            for u in 0..<userIds.count {
+                p = start[u]
+                while p < start[u + 1] {
+                    var q = p + 1
+                    while q < start[u + 1] && items[order[q]] == items[order[p]] { q += 1 }
+                    let entry = Int32(rowItems.count)
+                    var mean = 0.0  // Σ v/n rather than (Σ v)/n, so that finite values cannot overflow
+                    for s in p..<q { entryOfRecord[order[s]] = entry; mean += values[order[s]] / Double(q - p) }
+                    rowItems.append(items[order[p]])
+                    rowValues.append(duplicates == .mean ? mean : values[order[q - 1]])
+                    p = q
+                }
+                offsets[u + 1] = rowItems.count
+            }
+            return Ratings(userIds: userIds, itemIds: itemIds, rowOffsets: offsets, rowItems: rowItems,
+                           rowValues: rowValues, entryOfRecord: entryOfRecord, source: path)
+        }
+    }
+}
