@@ -56,24 +56,12 @@ public struct ExplicitALSOptions: Sendable, Equatable {
     }
 }
 
-/// One sweep of ALS, as passed to the observer and kept in ``ExplicitALSResult/history``.
-public struct ALSIteration: Sendable, Equatable {
-    /// Sweep number, from 1.
-    public let iteration: Int
-    /// The objective ½ Σ_Ω (r̂_ui − M_ui)² + λ/2 (weighted squared norms, see ``RegularizationScaling``) after the sweep.
-    public let objective: Double
-    /// √((1/|Ω|) Σ_Ω (r̂_ui − M_ui)²) on the training ratings after the sweep.
-    public let trainRMSE: Double
-    /// Wall-clock seconds since the fit started.
-    public let seconds: Double
-}
-
 /// The outcome of ``ExplicitALS/fit(_:options:observer:)``.
 public struct ExplicitALSResult: Sendable {
     /// The fitted model.
-    public let model: ExplicitALSModel
+    public let model: FactorModel
     /// One record per sweep, in order.
-    public let history: [ALSIteration]
+    public let history: [IterationRecord]
     /// `true` when the tolerance stopped the sweeps before ``ExplicitALSOptions/maxIterations``.
     public let converged: Bool
 

@@ -1,64 +1,5 @@
 import LowRankKernels
 
-/// A fitted explicit-feedback latent factor model r̂_ui = μ + b_u + c_i + u_uᵀ v_i.
-public struct ExplicitALSModel: Sendable {
-    /// The global offset μ (0 without biases).
-    public let globalMean: Double
-    /// User biases b_u (zeros without biases).
-    public let userBiases: [Double]
-    /// Item biases c_i (zeros without biases).
-    public let itemBiases: [Double]
-    /// User factors as a k × users matrix: column u is u_u (this is Uᵀ).
-    public let userFactors: Matrix<Double>
-    /// Item factors as a k × items matrix: column i is v_i (this is Vᵀ).
-    public let itemFactors: Matrix<Double>
-    /// User ids of the dense user indices (from the training ``Ratings``).
-    public let userIds: [String]
-    /// Item ids of the dense item indices.
-    public let itemIds: [String]
-    /// Dense index of each user id.
-    public let userIndex: [String: Int]
-    /// Dense index of each item id.
-    public let itemIndex: [String: Int]
-
-    /// The rank k.
-    public var rank: Int { userFactors.rows }
-
-    /// r̂_ui = μ + b_u + c_i + u_uᵀ v_i for dense indices; `nil` when either index is out of range.
-    public func predict(user u: Int, item i: Int) -> Double? {
-        guard u >= 0, u < userFactors.columns, i >= 0, i < itemFactors.columns else { return nil }
-        let k = rank
-        var dot = 0.0
-        userFactors.elements.withUnsafeBufferPointer { pu in
-            itemFactors.elements.withUnsafeBufferPointer { pv in
-                for r in 0..<k { dot += pu[r + u * k] * pv[r + i * k] }
-            }
-        }
-        return globalMean + userBiases[u] + itemBiases[i] + dot
-    }
-
-    /// r̂ for ids; `nil` when the user or the item was not in the training data (no cold-start fallback).
-    public func predict(userId: String, itemId: String) -> Double? {
-        guard let u = userIndex[userId], let i = itemIndex[itemId] else { return nil }
-        return predict(user: u, item: i)
-    }
-
-    /// √((1/|Ω|) Σ_Ω (r̂_ui − M_ui)²) over `ratings`, which must use this model's indices (e.g. the test side of a
-    /// ``RatingsSplit``); entries outside the model's users/items are skipped. 0 for no entries.
-    public func rmse(on ratings: Ratings) -> Double {
-        var sum = 0.0, n = 0
-        for u in 0..<ratings.userCount {
-            for k in ratings.rowOffsets[u]..<ratings.rowOffsets[u + 1] {
-                guard let p = predict(user: u, item: Int(ratings.rowItems[k])) else { continue }
-                let r = p - ratings.rowValues[k]
-                sum += r * r
-                n += 1
-            }
-        }
-        return n == 0 ? 0 : (sum / Double(n)).squareRoot()
-    }
-}
-
 /// Explicit-feedback alternating least squares with weight decay.
 ///
 /// Minimises
@@ -80,7 +21,7 @@ public enum ExplicitALS {
     /// - Throws: ``LinearAlgebraError`` for invalid options (see ``ExplicitALSOptions/validate()``), empty ratings, or a
     ///   row system that is not positive definite (possible only with λ = 0).
     public static func fit(_ ratings: Ratings, options: ExplicitALSOptions = ExplicitALSOptions(),
-                           observer: (ALSIteration) -> Void = { _ in }) throws -> ExplicitALSResult {
+                           observer: (IterationRecord, FactorModel) -> Void = { _, _ in }) throws -> ExplicitALSResult {
         try options.validate()
         guard ratings.count > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "ratings") }
         let start = ContinuousClock.now
@@ -93,7 +34,7 @@ public enum ExplicitALS {
         var userBiases = [Double](repeating: 0, count: m)
         var itemBiases = [Double](repeating: 0, count: n)
         var mu = options.biases ? ratings.mean : 0
-        var history: [ALSIteration] = []
+        var history: [IterationRecord] = []
         var converged = false
         var previous = Double.infinity
 
@@ -108,17 +49,20 @@ public enum ExplicitALS {
                 mu += residualSum(ratings, userFactors, itemFactors, userBiases, itemBiases, mu).sum / Double(ratings.count)
             }
             let (objective, rmse) = evaluate(ratings, userFactors, itemFactors, userBiases, itemBiases, mu, options)
-            let record = ALSIteration(iteration: iteration + 1, objective: objective, trainRMSE: rmse,
-                                      seconds: seconds(since: start))
+            let record = IterationRecord(iteration: iteration + 1, objective: objective, trainRMSE: rmse,
+                                         seconds: seconds(since: start))
             history.append(record)
-            observer(record)
+            observer(record, FactorModel(globalMean: mu, userBiases: userBiases, itemBiases: itemBiases,
+                                         userFactors: userFactors, itemFactors: itemFactors, userIds: ratings.userIds,
+                                         itemIds: ratings.itemIds, userIndex: ratings.userIndex,
+                                         itemIndex: ratings.itemIndex))
             if options.tolerance > 0, previous - objective <= options.tolerance * Swift.max(objective, .leastNormalMagnitude) {
                 converged = true
                 break
             }
             previous = objective
         }
-        let model = ExplicitALSModel(globalMean: mu, userBiases: userBiases, itemBiases: itemBiases,
+        let model = FactorModel(globalMean: mu, userBiases: userBiases, itemBiases: itemBiases,
                                      userFactors: userFactors, itemFactors: itemFactors, userIds: ratings.userIds,
                                      itemIds: ratings.itemIds, userIndex: ratings.userIndex,
                                      itemIndex: ratings.itemIndex)
