@@ -27,6 +27,7 @@ fuzz: deps
 	@bash scripts/fuzz-fcidump $(FUZZ_RUNS)
 	@bash scripts/fuzz-npy $(FUZZ_RUNS)
 	@bash scripts/fuzz-mat $(FUZZ_RUNS)
+	@bash scripts/fuzz-ratings $(FUZZ_RUNS)
 
 clean:
 	rm -rf .build

@@ -43,6 +43,7 @@ let package = Package(
                 "LowRankKernels",
                 "ControlReduction",
                 "QuantumLowRank",
+                "LatentFactors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

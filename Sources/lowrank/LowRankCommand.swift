@@ -6,6 +6,6 @@ import LowRankKernels
 struct LowRankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lowrank",
-        abstract: "Low-rank methods for scientific simulation: compression, model reduction, integrals, tensor trains.",
-        subcommands: [CompressCommand.self, LyapCommand.self, BTCommand.self, EriCommand.self, DMRGCommand.self, TTCompressCommand.self, BenchCommand.self])
+        abstract: "Low-rank methods for scientific simulation: compression, model reduction, integrals, tensor trains, latent factors.",
+        subcommands: [CompressCommand.self, LyapCommand.self, BTCommand.self, EriCommand.self, DMRGCommand.self, TTCompressCommand.self, CompleteCommand.self, BenchCommand.self])
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LowRankKernels
 
 /// How the weight decay λ enters each row's ridge problem.
@@ -29,11 +30,14 @@ public struct ExplicitALSOptions: Sendable, Equatable {
     public var seed: UInt64
     /// Scale of the initial item factors (so ‖v_i‖ ≈ initialScale). Default 1.
     public var initialScale: Double
+    /// Worker threads for the row solves (BLAS runs single-threaded inside them). Results are bit-identical for any
+    /// value. Default: the active processor count.
+    public var threads: Int
 
     /// Options with the published defaults unless given.
     public init(rank: Int = 10, lambda: Double = 0.1, scaling: RegularizationScaling = .countScaled,
                 biases: Bool = true, maxIterations: Int = 10, tolerance: Double = 0, seed: UInt64 = 0,
-                initialScale: Double = 1) {
+                initialScale: Double = 1, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.rank = rank
         self.lambda = lambda
         self.scaling = scaling
@@ -42,6 +46,7 @@ public struct ExplicitALSOptions: Sendable, Equatable {
         self.tolerance = tolerance
         self.seed = seed
         self.initialScale = initialScale
+        self.threads = threads
     }
 
     /// Throws ``LinearAlgebraError/invalidArgument(argument:reason:)`` for a rank < 1, a negative or non-finite λ,
@@ -53,6 +58,7 @@ public struct ExplicitALSOptions: Sendable, Equatable {
         guard maxIterations >= 0 else { throw bad("maxIterations", "must be ≥ 0, got \(maxIterations)") }
         guard tolerance.isFinite, tolerance >= 0 else { throw bad("tolerance", "must be finite and ≥ 0, got \(tolerance)") }
         guard initialScale.isFinite, initialScale > 0 else { throw bad("initialScale", "must be finite and > 0") }
+        guard threads >= 1 else { throw bad("threads", "must be ≥ 1, got \(threads)") }
     }
 }
 

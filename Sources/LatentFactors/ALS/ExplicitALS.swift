@@ -24,6 +24,11 @@ public enum ExplicitALS {
                            observer: (IterationRecord, FactorModel) -> Void = { _, _ in }) throws -> ExplicitALSResult {
         try options.validate()
         guard ratings.count > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "ratings") }
+        return try RowParallel.withSingleThreadedBLAS { try fitSingleThreadedBLAS(ratings, options: options, observer: observer) }
+    }
+
+    static func fitSingleThreadedBLAS(_ ratings: Ratings, options: ExplicitALSOptions,
+                                      observer: (IterationRecord, FactorModel) -> Void) throws -> ExplicitALSResult {
         let start = ContinuousClock.now
         let k = options.rank
         let m = ratings.userCount, n = ratings.itemCount
@@ -45,10 +50,16 @@ public enum ExplicitALS {
             try solveRows(offsets: ratings.columnOffsets, indices: ratings.columnUsers, values: ratings.columnValues,
                           other: userFactors, otherBiases: userBiases, mu: mu, options: options,
                           factors: &itemFactors, biases: &itemBiases)
+            // One residual pass gives the μ step δ = Σr/|Ω| and, by Σ(r − δ)² = Σr² − δΣr, the squares after it.
+            var (sum, squares) = residualSum(ratings, userFactors, itemFactors, userBiases, itemBiases, mu,
+                                             threads: options.threads)
             if options.biases {
-                mu += residualSum(ratings, userFactors, itemFactors, userBiases, itemBiases, mu).sum / Double(ratings.count)
+                let delta = sum / Double(ratings.count)
+                mu += delta
+                squares = Swift.max(0, squares - delta * sum)
             }
-            let (objective, rmse) = evaluate(ratings, userFactors, itemFactors, userBiases, itemBiases, mu, options)
+            let (objective, rmse) = evaluate(ratings, userFactors, itemFactors, userBiases, itemBiases, squares: squares,
+                                             options)
             let record = IterationRecord(iteration: iteration + 1, objective: objective, trainRMSE: rmse,
                                          seconds: seconds(since: start))
             history.append(record)
@@ -74,86 +85,125 @@ public enum ExplicitALS {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    /// Solves every row of one side: for row r, (B Bᵀ + λ w_r I) x = B y with B = [F_{:,j}; 1]_{j∈Ω_r}.
+    /// Solves every row of one side: for row r, (B Bᵀ + λ w_r I) x = B y with B = [F_{:,j}; 1]_{j∈Ω_r}, in parallel
+    /// over chunks of rows (``RowParallel``). Per row: gather B (d × n_r) into the chunk's workspace, form the lower
+    /// triangle of B Bᵀ by one `dsyrk` and B y by one `dgemv`, then solve by LAPACK Cholesky (`dpotrf`/`dpotrs`).
     static func solveRows(offsets: [Int], indices: [Int32], values: [Double], other: Matrix<Double>,
                           otherBiases: [Double], mu: Double, options: ExplicitALSOptions,
                           factors: inout Matrix<Double>, biases: inout [Double]) throws {
         let k = options.rank
-        let d = options.biases ? k + 1 : k
-        let rows = offsets.count - 1
-        var maxCount = 0
-        for r in 0..<rows { maxCount = Swift.max(maxCount, offsets[r + 1] - offsets[r]) }
-        var block = [Double](repeating: 0, count: d * Swift.max(1, maxCount))
-        var y = [Double](repeating: 0, count: Swift.max(1, maxCount))
-        var gram = [Double](repeating: 0, count: d * d)
-        var rhs = [Double](repeating: 0, count: d)
-        let otherElements = other.elements
-        for r in 0..<rows {
-            let lo = offsets[r], count = offsets[r + 1] - lo
-            if count == 0 {
-                for a in 0..<k { factors[a, r] = 0 }
-                biases[r] = 0
-                continue
-            }
-            // Gather the d × n_r block and the targets.
-            for j in 0..<count {
-                let c = Int(indices[lo + j])
-                for a in 0..<k { block[a + j * d] = otherElements[a + c * k] }
-                if options.biases {
-                    block[k + j * d] = 1
-                    y[j] = values[lo + j] - mu - otherBiases[c]
-                } else {
-                    y[j] = values[lo + j]
-                }
-            }
-            // Gram B Bᵀ by one gemm, right-hand side B y by one gemv (all buffers hold at least one element).
-            block.withUnsafeBufferPointer { pb in
-                gram.withUnsafeMutableBufferPointer { pg in
-                    guard let b = pb.baseAddress, let c = pg.baseAddress else { return }
-                    BufferBLAS.gemm(.none, .transpose, m: d, n: d, k: count, a: b, lda: d, b: b, ldb: d, c: c, ldc: d)
-                }
-                y.withUnsafeBufferPointer { py in
-                    rhs.withUnsafeMutableBufferPointer { pr in
-                        guard let b = pb.baseAddress, let x = py.baseAddress, let r = pr.baseAddress else { return }
-                        BufferBLAS.gemv(.none, m: d, n: count, a: b, lda: d, x: x, y: r)
+        let useBiases = options.biases
+        let d = useBiases ? k + 1 : k
+        let lambda = options.lambda, countScaled = options.scaling == .countScaled
+        let parts = RowParallel.chunks(offsets: offsets, pieces: 8 * options.threads)
+        var out = factors.elements
+        try out.withUnsafeMutableBufferPointer { pf in
+            try biases.withUnsafeMutableBufferPointer { pb in
+                try other.elements.withUnsafeBufferPointer { po in
+                    try otherBiases.withUnsafeBufferPointer { pc in
+                        try indices.withUnsafeBufferPointer { pi in
+                            try values.withUnsafeBufferPointer { pv in
+                                nonisolated(unsafe) let (pf, pb, po, pc, pi, pv) = (pf, pb, po, pc, pi, pv)
+                                try RowParallel.run(threads: options.threads, chunks: parts) { rows in
+                                    var maxCount = 1
+                                    for r in rows { maxCount = Swift.max(maxCount, offsets[r + 1] - offsets[r]) }
+                                    var block = [Double](repeating: 0, count: d * maxCount)
+                                    var y = [Double](repeating: 0, count: maxCount)
+                                    var gram = [Double](repeating: 0, count: d * d)
+                                    var rhs = [Double](repeating: 0, count: d)
+                                    for r in rows {
+                                        let lo = offsets[r], count = offsets[r + 1] - lo
+                                        if count == 0 {
+                                            for a in 0..<k { pf[a + r * k] = 0 }
+                                            pb[r] = 0
+                                            continue
+                                        }
+                                        try block.withUnsafeMutableBufferPointer { bb in
+                                            try y.withUnsafeMutableBufferPointer { yy in
+                                                try gram.withUnsafeMutableBufferPointer { gg in
+                                                    try rhs.withUnsafeMutableBufferPointer { rr in
+                                                        guard let b = bb.baseAddress, let yv = yy.baseAddress,
+                                                              let g = gg.baseAddress, let x = rr.baseAddress else { return }
+                                                        for j in 0..<count {
+                                                            let c = Int(pi[lo + j])
+                                                            let src = c * k, dst = j * d
+                                                            for a in 0..<k { b[dst + a] = po[src + a] }
+                                                            if useBiases {
+                                                                b[dst + k] = 1
+                                                                yv[j] = pv[lo + j] - mu - pc[c]
+                                                            } else {
+                                                                yv[j] = pv[lo + j]
+                                                            }
+                                                        }
+                                                        BufferBLAS.syrkLower(n: d, k: count, a: b, lda: d, c: g, ldc: d)
+                                                        BufferBLAS.gemv(.none, m: d, n: count, a: b, lda: d, x: yv, y: x)
+                                                        let shift = lambda * (countScaled ? Double(count) : 1)
+                                                        for a in 0..<d { g[a + a * d] += shift }
+                                                        let info = BufferLAPACK.choleskySolve(n: d, nrhs: 1, a: g, lda: d,
+                                                                                              b: x, ldb: d)
+                                                        guard info == 0 else {
+                                                            throw LinearAlgebraError.notPositiveDefinite(routine: "ALS row \(r) (dpotrf)",
+                                                                                                         order: info)
+                                                        }
+                                                        for a in 0..<k { pf[a + r * k] = x[a] }
+                                                        pb[r] = useBiases ? x[k] : 0
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
-            let weight = options.scaling == .countScaled ? Double(count) : 1
-            for a in 0..<d { gram[a + a * d] += options.lambda * weight }
-            let g = try Matrix<Double>(rows: d, columns: d, elements: gram)
-            let x = try g.cholesky().solve(try Matrix<Double>(rows: d, columns: 1, elements: rhs))
-            for a in 0..<k { factors[a, r] = x.elements[a] }
-            biases[r] = options.biases ? x.elements[k] : 0
         }
+        factors = try Matrix(rows: k, columns: offsets.count - 1, elements: out)
     }
 
-    /// Σ_Ω (M_ui − r̂_ui) and Σ_Ω (M_ui − r̂_ui)².
+    /// Σ_Ω (M_ui − r̂_ui) and Σ_Ω (M_ui − r̂_ui)², in parallel over a fixed set of row chunks whose partial sums
+    /// are added in chunk order (the same grouping for any thread count).
     static func residualSum(_ ratings: Ratings, _ uf: Matrix<Double>, _ vf: Matrix<Double>, _ b: [Double],
-                            _ c: [Double], _ mu: Double) -> (sum: Double, squares: Double) {
+                            _ c: [Double], _ mu: Double, threads: Int = 1) -> (sum: Double, squares: Double) {
         let k = uf.rows
-        var sum = 0.0, squares = 0.0
+        let parts = RowParallel.chunks(offsets: ratings.rowOffsets, pieces: ImplicitALS.reductionPieces)
+        var sums = [Double](repeating: 0, count: 2 * parts.count)
         uf.elements.withUnsafeBufferPointer { pu in
             vf.elements.withUnsafeBufferPointer { pv in
-                for u in 0..<ratings.userCount {
-                    for e in ratings.rowOffsets[u]..<ratings.rowOffsets[u + 1] {
-                        let i = Int(ratings.rowItems[e])
-                        var dot = 0.0
-                        for a in 0..<k { dot += pu[a + u * k] * pv[a + i * k] }
-                        let r = ratings.rowValues[e] - (mu + b[u] + c[i] + dot)
-                        sum += r
-                        squares += r * r
+                ratings.rowItems.withUnsafeBufferPointer { pi in
+                    ratings.rowValues.withUnsafeBufferPointer { px in
+                        ratings.rowOffsets.withUnsafeBufferPointer { po in
+                            sums.withUnsafeMutableBufferPointer { ps in
+                                nonisolated(unsafe) let (pu, pv, pi, px, po, ps) = (pu, pv, pi, px, po, ps)
+                                try? RowParallel.run(threads: threads, chunks: parts) { rows in
+                                    guard let u0 = pu.baseAddress, let v0 = pv.baseAddress else { return }
+                                    var sum = 0.0, squares = 0.0
+                                    for u in rows {
+                                        let bu = mu + b[u]
+                                        for e in po[u]..<po[u + 1] {
+                                            let i = Int(pi[e])
+                                            let r = px[e] - (bu + c[i] + dot(u0 + u * k, v0 + i * k, k))
+                                            sum += r
+                                            squares += r * r
+                                        }
+                                    }
+                                    if let index = parts.firstIndex(of: rows) { ps[2 * index] = sum; ps[2 * index + 1] = squares }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
+        var sum = 0.0, squares = 0.0
+        for index in 0..<parts.count { sum += sums[2 * index]; squares += sums[2 * index + 1] }
         return (sum, squares)
     }
 
     /// The objective and the training RMSE.
     static func evaluate(_ ratings: Ratings, _ uf: Matrix<Double>, _ vf: Matrix<Double>, _ b: [Double],
-                         _ c: [Double], _ mu: Double, _ options: ExplicitALSOptions) -> (Double, Double) {
-        let squares = residualSum(ratings, uf, vf, b, c, mu).squares
+                         _ c: [Double], squares: Double, _ options: ExplicitALSOptions) -> (Double, Double) {
         let k = uf.rows
         func penalty(_ f: Matrix<Double>, _ bias: [Double], _ count: (Int) -> Int) -> Double {
             var total = 0.0

@@ -1,4 +1,6 @@
+#if !RATINGS_FUZZ
 import LowRankKernels
+#endif
 
 /// A set of observed entries M_ui of a users × items matrix (the index set Ω), stored twice: row-compressed
 /// (CSR, by user) and column-compressed (CSC, by item).

@@ -1,4 +1,6 @@
+#if !RATINGS_FUZZ
 import LowRankKernels
+#endif
 
 /// Why ratings (or a fold file) could not be read or used.
 ///

@@ -111,6 +111,12 @@ extension Double {
         LAPACKE_dgetrs(colMajor, lapackTrans(trans, complex: false), i32(n), i32(nrhs), a, i32(lda), ipiv, b, i32(ldb))
     }
 
+    /// `C ← α A Aᵀ + β C` on the lower triangle of the n×n C, with A n×k (BLAS `dsyrk`).
+    public static func _syrkLower(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int, beta: Double,
+                                  c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, i32(n), i32(k), alpha, a, i32(lda), beta, c, i32(ldc))
+    }
+
     public static func _potrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int32 {
         LAPACKE_dpotrf(colMajor, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda))
     }

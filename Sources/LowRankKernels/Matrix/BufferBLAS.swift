@@ -39,4 +39,33 @@ public enum BufferBLAS {
         }
         Scalar._gemv(trans, m: m, n: n, alpha: alpha, a: a, lda: Swift.max(1, lda), x: x, beta: beta, y: y)
     }
+
+    /// `C ← α A Aᵀ + β C` on the lower triangle of the n×n C (the upper triangle is not touched), with A n×k
+    /// column-major (BLAS `dsyrk`; n(n+1)k flops). Does nothing when n is 0; scales C by β when k is 0.
+    @inlinable
+    public static func syrkLower(n: Int, k: Int, alpha: Double = 1, a: UnsafePointer<Double>, lda: Int,
+                                 beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        if n == 0 { return }
+        if k == 0 {
+            for j in 0..<n { for i in j..<n { c[i + j * ldc] = beta == 0 ? 0 : beta * c[i + j * ldc] } }
+            return
+        }
+        Double._syrkLower(n: n, k: k, alpha: alpha, a: a, lda: Swift.max(1, lda), beta: beta, c: c, ldc: Swift.max(1, ldc))
+    }
+}
+
+/// LAPACK on raw column-major buffers, for engines that solve many small systems from preallocated workspaces.
+public enum BufferLAPACK {
+    /// Solves A X = B in place for a symmetric positive definite n×n A (lower triangle referenced, overwritten by its
+    /// Cholesky factor L, A = L Lᴴ) and n×nrhs B (overwritten by X): LAPACK `potrf` then `potrs`. Returns LAPACK's
+    /// `info`: 0 on success, k > 0 when the leading minor of order k is not positive definite (B then untouched).
+    @inlinable
+    public static func choleskySolve<Scalar: LinearAlgebraScalar>(n: Int, nrhs: Int, a: UnsafeMutablePointer<Scalar>,
+                                                                  lda: Int, b: UnsafeMutablePointer<Scalar>,
+                                                                  ldb: Int) -> Int {
+        if n == 0 { return 0 }
+        let info = Scalar._potrf(n: n, a: a, lda: Swift.max(1, lda))
+        if info != 0 { return Int(info) }
+        return Int(Scalar._potrs(n: n, nrhs: nrhs, a: a, lda: Swift.max(1, lda), b: b, ldb: Swift.max(1, ldb)))
+    }
 }

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import LatentFactors
+import LowRankKernels
+
+/// A fitted model with its per-iteration records and method diagnostics.
+struct CompletionFit {
+    var model: FactorModel
+    var history: [IterationRecord]
+    var testRMSE: [Double?]
+    var certificate: Double?
+}
+
+extension CompleteCommand {
+    func run() throws {
+        try Output.reportingErrors {
+            common.apply()
+            try OutputTarget.checkFolder(out, option: "--out", inputs: [ratings] + (test.map { [$0] } ?? []))
+            try OutputTarget.checkFile(plot, option: "--plot")
+            let start = DispatchTime.now()
+            let all = try RatingsReader.read(ratings, format: ratingsFormat, duplicates: duplicates)
+            var train = all
+            var testSet: Ratings?
+            if let test {
+                testSet = try RatingsReader.read(test, format: ratingsFormat, duplicates: duplicates)
+            } else if let f = testFraction {
+                let split = try Splits.trainTest(all, testFraction: f, seed: seed)
+                train = split.train
+                testSet = split.test
+            }
+            var chosenRank = ranks[0], chosenLambda = lambdas[0]
+            var gridReport: [CompleteReport.GridPoint]?
+            var best: CompleteReport.Best?
+            if isGrid {
+                let assignment = try foldFile.map { try Splits.folds(fromFile: $0, for: all) }
+                    ?? Splits.kFold(train, folds: folds ?? 5, seed: seed)
+                let cv = try crossValidate(train, folds: assignment)
+                gridReport = cv.points
+                best = cv.best
+                chosenRank = cv.best.rank
+                chosenLambda = cv.best.lambda
+            }
+            guard chosenRank <= Swift.min(train.userCount, train.itemCount) else {
+                throw ValidationError("--rank \(chosenRank): must be ≤ min(users, items) = \(Swift.min(train.userCount, train.itemCount))")
+            }
+            let progress = ProgressLine(enabled: true)
+            let evaluation = testSet.map { CompletionEvaluation(test: $0, train: train) }
+            let fitted = try fit(train, rank: chosenRank, lambda: chosenLambda, warm: nil) { record, model in
+                let testRMSE = evaluation.flatMap { method == .implicit ? nil : $0.errors(model).rmse }
+                var line = String(format: "iteration %d  objective %.6g", record.iteration, record.objective)
+                if let r = record.trainRMSE { line += String(format: "  train RMSE %.4f", r) }
+                if let r = testRMSE { line += String(format: "  test RMSE %.4f", r) }
+                progress.update(line + String(format: "  %.1f s", record.seconds))
+                return testRMSE
+            }
+            progress.finish()
+            var report = makeReport(all: all, train: train, fitted: fitted, rank: chosenRank, lambda: chosenLambda,
+                                    evaluation: evaluation, grid: gridReport, best: best, start: start)
+            if let user = recommend { report = report.with(recommendations: try recommendations(fitted.model, train, user: user)) }
+            if let out { try CompletionOutput.write(fitted.model, to: out) }
+            if let plot { try writePlot(plot, report: report, model: fitted.model) }
+            if json { try Output.printJSON(report) } else { printHuman(report) }
+        }
+    }
+}
