@@ -103,6 +103,12 @@ func randomRatings(users: Int, items: Int, density: Double, seed: UInt64) throws
         #expect(users == model.userIds.map { $0 + "\n" }.joined())
         let items = try String(contentsOfFile: dir + "/item_ids.txt", encoding: .utf8)
         #expect(items.split(separator: "\n").map(String.init) == model.itemIds)
+        // Read back whole.
+        let back = try FactorModel.read(from: dir)
+        #expect(back.userFactors == model.userFactors && back.itemFactors == model.itemFactors)
+        #expect(back.userBiases == model.userBiases && back.itemBiases == model.itemBiases)
+        #expect(back.globalMean == model.globalMean && back.userIds == model.userIds && back.itemIds == model.itemIds)
+        #expect(back.userIndex == model.userIndex && back.predict(userId: "u3", itemId: "i2") == model.predict(userId: "u3", itemId: "i2"))
         // An earlier output is replaced; a folder with other files is refused; ids with line breaks are refused.
         try model.write(to: dir)
         let other = FileManager.default.temporaryDirectory.appendingPathComponent("lf-other-\(UUID().uuidString)").path
@@ -112,6 +118,10 @@ func randomRatings(users: Int, items: Int, density: Double, seed: UInt64) throws
         #expect(throws: FileWriteError.self) { try model.write(to: other) }
         let odd = try handModel(u: [[1]], v: [[1]], userIds: ["a\nb"], itemIds: ["x"])
         #expect(throws: FileWriteError.self) { try odd.write(to: dir + "-odd") }
+        // A folder whose id list disagrees with the factors is refused on reading.
+        try Data("u0\nu1\n".utf8).write(to: URL(fileURLWithPath: dir + "/user_ids.txt"))
+        #expect(throws: ModelFolderError.self) { try FactorModel.read(from: dir) }
+        #expect(throws: NumPyError.self) { try FactorModel.read(from: other) }   // no user_factors.npy
     }
 
     /// Warm start: one sweep from a converged model stays at its objective; one sweep from the seeded random

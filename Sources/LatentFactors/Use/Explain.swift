@@ -27,7 +27,7 @@ extension FactorModel {
     /// The per-factor contributions u_uf · v_if of r̂_ui (sorted by magnitude) together with μ, b_u and c_i; `nil`
     /// when either index is out of range.
     public func explain(user u: Int, item i: Int) -> Explanation? {
-        guard let p = predict(user: u, item: i) else { return nil }
+        guard let p = predict(user: u, item: i), u < userBiases.count, i < itemBiases.count else { return nil }
         let k = rank
         var terms: [Explanation.Contribution] = []
         terms.reserveCapacity(k)

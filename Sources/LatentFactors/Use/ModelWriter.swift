@@ -24,12 +24,12 @@ extension FactorModel {
     /// ``FileName`` — `user_factors.npy` (users × k), `item_factors.npy` (items × k), `user_biases.npy`,
     /// `item_biases.npy`, `global_mean.txt`, `user_ids.txt` and `item_ids.txt`. The `.npy` files are version 1.0,
     /// float64, `fortran_order: True`, readable by `numpy.load`.
-    /// - Throws: ``FileWriteError`` for a refused target, a failed write, or an id containing a line break (it
-    ///   could not be read back one per line); ``NumPyError`` from the array writer.
+    /// - Throws: ``FileWriteError`` for a refused target, a failed write, or an empty id or one containing a line
+    ///   break (it could not be read back one per line); ``NumPyError`` from the array writer.
     public func write(to directory: String) throws {
         for (kind, ids) in [("user", userIds), ("item", itemIds)] {
-            if let bad = ids.first(where: { $0.contains(where: \.isNewline) }) {
-                throw FileWriteError(path: directory, reason: "\(kind) id \(bad.debugDescription) contains a line break")
+            if let bad = ids.first(where: { $0.isEmpty || $0.contains(where: \.isNewline) }) {
+                throw FileWriteError(path: directory, reason: "\(kind) id \(bad.debugDescription) is empty or contains a line break")
             }
         }
         try AtomicDirectory.write(to: directory) { folder in
