@@ -62,7 +62,7 @@ public struct ExplicitALSOptions: Sendable, Equatable {
     }
 }
 
-/// The outcome of ``ExplicitALS/fit(_:options:observer:)``.
+/// The outcome of ``ExplicitALS/fit(_:options:initial:observer:)``.
 public struct ExplicitALSResult: Sendable {
     /// The fitted model.
     public let model: FactorModel

@@ -18,9 +18,16 @@ import LowRankKernels
 /// reproducible from ``ExplicitALSOptions/seed``.
 public enum ExplicitALS {
     /// Fits the model to `ratings`; `observer` is called after every sweep.
+    ///
+    /// Warm start: when `initial` is given and its item factors are k × itemCount (the options' rank and these
+    /// ratings' items) with finite entries, the first sweep starts from them instead of the seeded random factors;
+    /// with ``ExplicitALSOptions/biases`` it also starts from `initial`'s item biases (when there is one per item)
+    /// and μ. Only the shapes are checked: `initial` must index items as `ratings` does (e.g. a model fitted on the
+    /// same training set with another λ). Otherwise the seeded start is used, as without `initial`.
     /// - Throws: ``LinearAlgebraError`` for invalid options (see ``ExplicitALSOptions/validate()``), empty ratings, or a
     ///   row system that is not positive definite (possible only with λ = 0).
     public static func fit(_ ratings: Ratings, options: ExplicitALSOptions = ExplicitALSOptions(),
+                           initial: FactorModel? = nil,
                            observer: (IterationRecord, FactorModel) -> Void = { _, _ in }) throws -> ExplicitALSResult {
         try options.validate()
         guard ratings.count > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "ratings") }
@@ -39,6 +46,14 @@ public enum ExplicitALS {
         var userBiases = [Double](repeating: 0, count: m)
         var itemBiases = [Double](repeating: 0, count: n)
         var mu = options.biases ? ratings.mean : 0
+        if let initial, initial.itemFactors.rows == k, initial.itemFactors.columns == n, initial.itemFactors.isFinite {
+            itemFactors = initial.itemFactors
+            if options.biases, initial.itemBiases.count == n, initial.itemBiases.allSatisfy(\.isFinite),
+               initial.globalMean.isFinite {
+                itemBiases = initial.itemBiases
+                mu = initial.globalMean
+            }
+        }
         var history: [IterationRecord] = []
         var converged = false
         var previous = Double.infinity
