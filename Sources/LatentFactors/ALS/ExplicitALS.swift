@@ -31,10 +31,12 @@ public enum ExplicitALS {
                            observer: (IterationRecord, FactorModel) -> Void = { _, _ in }) throws -> ExplicitALSResult {
         try options.validate()
         guard ratings.count > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "ratings") }
-        return try RowParallel.withSingleThreadedBLAS { try fitSingleThreadedBLAS(ratings, options: options, observer: observer) }
+        return try RowParallel.withSingleThreadedBLAS {
+            try fitSingleThreadedBLAS(ratings, options: options, initial: initial, observer: observer)
+        }
     }
 
-    static func fitSingleThreadedBLAS(_ ratings: Ratings, options: ExplicitALSOptions,
+    static func fitSingleThreadedBLAS(_ ratings: Ratings, options: ExplicitALSOptions, initial: FactorModel?,
                                       observer: (IterationRecord, FactorModel) -> Void) throws -> ExplicitALSResult {
         let start = ContinuousClock.now
         let k = options.rank

@@ -16,7 +16,7 @@ extension CompleteCommand {
                                              biases: biases, maxIterations: iterations ?? 10, seed: seed,
                                              threads: workerThreads)
             options.tolerance = 0
-            let r = try ExplicitALS.fit(train, options: options, observer: watch)
+            let r = try ExplicitALS.fit(train, options: options, initial: warm, observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
         case .implicit:
             let steps = cgSteps ?? 3

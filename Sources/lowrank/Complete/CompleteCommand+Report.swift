@@ -25,7 +25,7 @@ extension CompleteCommand {
             }
         let implicit = method == .implicit
         let errors = implicit ? nil : evaluation.map { $0.errors(fitted.model) }
-        let ranking = implicit ? evaluation.map { $0.ranking(fitted.model, k: top) } : nil
+        let ranking = implicit ? evaluation.flatMap { $0.ranking(fitted.model, k: top) } : nil
         return CompleteReport(
             method: method.rawValue, users: train.userCount, items: train.itemCount, ratings: train.count, rank: rank,
             lambda: lambda, lambdaScale: Nullable(method == .als ? (lambdaScale ?? .count).rawValue : nil),

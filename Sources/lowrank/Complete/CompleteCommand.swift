@@ -74,6 +74,9 @@ struct CompleteCommand: ParsableCommand {
         if (folds != nil || foldFile != nil) && !isGrid {
             throw ValidationError("--folds and --fold-file choose the grid point; give --rank or --lambda as a comma list")
         }
+        if foldFile != nil && testFraction != nil {
+            throw ValidationError("--fold-file numbers the lines of RATINGS; it cannot be combined with --test-fraction")
+        }
         if let t = threads, t < 1 { throw ValidationError("--threads \(t): must be ≥ 1") }
         if let i = iterations, i < 1 { throw ValidationError("--iterations \(i): must be ≥ 1") }
         guard top >= 1 else { throw ValidationError("--top \(top): must be ≥ 1") }
