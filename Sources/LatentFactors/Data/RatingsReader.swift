@@ -122,8 +122,27 @@ public enum RatingsReader {
         }
         let delimiter = layout.delimiter.map { Array($0.utf8) }
         var skipped = 0
+        let needed = Swift.max(layout.userColumn, layout.itemColumn, layout.ratingColumn) + 1
+        var ranges = [Range<Int>](repeating: 0..<0, count: needed)
         for (number, line) in lines where !isBlank(line) {
             if skipped < layout.headerLines { skipped += 1; continue }
+            if delimiter == nil {
+                // Fast path (u.data and other blank-separated files): field boundaries without allocating.
+                var found = 0, k = line.startIndex
+                while found < needed && k < line.endIndex {
+                    while k < line.endIndex && isSpace(line[k]) { k += 1 }
+                    let start = k
+                    while k < line.endIndex && !isSpace(line[k]) { k += 1 }
+                    if k > start { ranges[found] = start..<k; found += 1 }
+                }
+                guard found == needed else {
+                    throw RatingsError(path: b.path, line: number,
+                                       reason: "missing columns: expected at least \(needed), found \(found)")
+                }
+                try b.add(user: line[ranges[layout.userColumn]], item: line[ranges[layout.itemColumn]],
+                          rating: line[ranges[layout.ratingColumn]], line: number)
+                continue
+            }
             let fields = split(line, delimiter)
             try b.add(fields, user: layout.userColumn, item: layout.itemColumn, rating: layout.ratingColumn, line: number)
         }
@@ -285,6 +304,10 @@ public enum RatingsReader {
 
         init(path: String) { self.path = path }
 
+        /// Integer ids in canonical decimal form ("196", not "0196"), mapped without building a string.
+        var userNumeric: [Int: Int32] = [:]
+        var itemNumeric: [Int: Int32] = [:]
+
         mutating func add(_ fields: [ArraySlice<UInt8>], user: Int, item: Int, rating: Int,
                           line: Int) throws(RatingsError) {
             let needed = Swift.max(user, item, rating) + 1
@@ -292,23 +315,89 @@ public enum RatingsReader {
                 throw RatingsError(path: path, line: line,
                                    reason: "missing columns: expected at least \(needed), found \(fields.count)")
             }
-            let u = String(decoding: fields[user], as: UTF8.self)
-            let i = String(decoding: fields[item], as: UTF8.self)
+            try add(user: fields[user], item: fields[item], rating: fields[rating], line: line)
+        }
+
+        mutating func add(user u: ArraySlice<UInt8>, item i: ArraySlice<UInt8>, rating r: ArraySlice<UInt8>,
+                          line: Int) throws(RatingsError) {
             guard !u.isEmpty else { throw RatingsError(path: path, line: line, reason: "empty user id") }
             guard !i.isEmpty else { throw RatingsError(path: path, line: line, reason: "empty item id") }
-            let text = String(decoding: fields[rating], as: UTF8.self)
-            guard let v = Double(text) else {
-                throw RatingsError(path: path, line: line, reason: "rating '\(text)' is not a number")
+            let value: Double
+            if let fast = Self.simpleDecimal(r) {
+                value = fast
+            } else {
+                let text = String(decoding: r, as: UTF8.self)
+                guard let v = Double(text) else {
+                    throw RatingsError(path: path, line: line, reason: "rating '\(text)' is not a number")
+                }
+                guard !v.isNaN else { throw RatingsError(path: path, line: line, reason: "rating '\(text)' is NaN") }
+                guard v.isFinite else { throw RatingsError(path: path, line: line, reason: "rating '\(text)' is not finite") }
+                value = v
             }
-            guard !v.isNaN else { throw RatingsError(path: path, line: line, reason: "rating '\(text)' is NaN") }
-            guard v.isFinite else { throw RatingsError(path: path, line: line, reason: "rating '\(text)' is not finite") }
             guard values.count < Int(Int32.max) - 1 else {
                 throw RatingsError(path: path, line: line, reason: "too many ratings for 32-bit indices")
             }
-            users.append(Self.intern(u, &userIds, &userIndex))
-            items.append(Self.intern(i, &itemIds, &itemIndex))
-            values.append(v)
+            users.append(Self.intern(u, &userIds, &userIndex, &userNumeric))
+            items.append(Self.intern(i, &itemIds, &itemIndex, &itemNumeric))
+            values.append(value)
             lines.append(line)
+        }
+
+        /// The value of a plain decimal "[-]ddd[.ddd]" with at most 15 significant digits and 15 decimals, computed as
+        /// m / 10^k: both are exact doubles, so the one correctly rounded division gives the correctly rounded value
+        /// (Clinger's fast path). nil for anything else (exponents, long digit strings), which `Double(_:)` parses.
+        @inline(__always)
+        static func simpleDecimal(_ s: ArraySlice<UInt8>) -> Double? {
+            var k = s.startIndex
+            var negative = false
+            if k < s.endIndex && s[k] == UInt8(ascii: "-") { negative = true; k += 1 }
+            var mantissa = 0, digits = 0, decimals = 0, seenPoint = false
+            guard k < s.endIndex else { return nil }
+            while k < s.endIndex {
+                let c = s[k]
+                if c == UInt8(ascii: ".") {
+                    if seenPoint { return nil }
+                    seenPoint = true
+                } else if c &- 48 < 10 {
+                    mantissa = mantissa * 10 + Int(c &- 48)
+                    digits += 1
+                    if seenPoint { decimals += 1 }
+                    if digits > 15 { return nil }
+                } else {
+                    return nil
+                }
+                k += 1
+            }
+            guard digits > 0 else { return nil }
+            let v = Double(mantissa) / powersOfTen[decimals]
+            return negative ? -v : v
+        }
+
+        static let powersOfTen: [Double] = (0...15).map { Double("1e\($0)") ?? 1 }
+
+        /// The dense index of an id, adding it on first sight; canonical integers go through `numeric` first.
+        @inline(__always)
+        static func intern(_ field: ArraySlice<UInt8>, _ ids: inout [String], _ index: inout [String: Int32],
+                           _ numeric: inout [Int: Int32]) -> Int32 {
+            if let n = canonicalInteger(field) {
+                if let k = numeric[n] { return k }
+                let k = intern(String(decoding: field, as: UTF8.self), &ids, &index)
+                numeric[n] = k
+                return k
+            }
+            return intern(String(decoding: field, as: UTF8.self), &ids, &index)
+        }
+
+        /// The value of 1–18 ASCII digits without a leading zero (or "0"), else nil.
+        @inline(__always)
+        static func canonicalInteger(_ s: ArraySlice<UInt8>) -> Int? {
+            guard !s.isEmpty, s.count <= 18, s.first != UInt8(ascii: "0") || s.count == 1 else { return nil }
+            var v = 0
+            for c in s {
+                guard c &- 48 < 10 else { return nil }
+                v = v * 10 + Int(c &- 48)
+            }
+            return v
         }
 
         static func intern(_ id: String, _ ids: inout [String], _ index: inout [String: Int32]) -> Int32 {
