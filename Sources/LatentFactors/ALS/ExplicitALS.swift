@@ -141,12 +141,12 @@ public enum ExplicitALS {
                                                     try rhs.withUnsafeMutableBufferPointer { rr in
                                                         guard let b = bb.baseAddress, let yv = yy.baseAddress,
                                                               let g = gg.baseAddress, let x = rr.baseAddress else { return }
+                                                        guard let others = po.baseAddress else { return }
                                                         for j in 0..<count {
                                                             let c = Int(pi[lo + j])
-                                                            let src = c * k, dst = j * d
-                                                            for a in 0..<k { b[dst + a] = po[src + a] }
+                                                            (b + j * d).update(from: others + c * k, count: k)
                                                             if useBiases {
-                                                                b[dst + k] = 1
+                                                                b[j * d + k] = 1
                                                                 yv[j] = pv[lo + j] - mu - pc[c]
                                                             } else {
                                                                 yv[j] = pv[lo + j]

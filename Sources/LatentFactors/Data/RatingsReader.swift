@@ -408,22 +408,29 @@ public enum RatingsReader {
             return k
         }
 
+        /// `order` stably reordered by `keys[order[·]]` (keys in 0..<keyCount).
+        static func countingSort(keys: [Int32], keyCount: Int, order: [Int]) -> [Int] {
+            var next = [Int](repeating: 0, count: keyCount + 1)
+            for key in keys { next[Int(key) + 1] += 1 }
+            for k in 0..<keyCount { next[k + 1] += next[k] }
+            var out = [Int](repeating: 0, count: order.count)
+            for r in order {
+                let key = Int(keys[r])
+                out[next[key]] = r
+                next[key] += 1
+            }
+            return out
+        }
+
         func build(duplicates: DuplicatePolicy) throws(RatingsError) -> Ratings {
             guard !values.isEmpty else { throw RatingsError(path: path, line: nil, reason: "empty file (no ratings)") }
-            // Counting sort of the records by user (stable, so file order within a user), then by item per user.
+            // Two stable counting sorts (an LSD radix sort): by item, then by user. Within a user the records are then
+            // ordered by item, and records of the same (user, item) pair stay in file order.
+            let byItem = Self.countingSort(keys: items, keyCount: itemIds.count, order: Array(0..<values.count))
+            let order = Self.countingSort(keys: users, keyCount: userIds.count, order: byItem)
             var start = [Int](repeating: 0, count: userIds.count + 1)
             for u in users { start[Int(u) + 1] += 1 }
             for u in 0..<userIds.count { start[u + 1] += start[u] }
-            var next = start
-            var order = [Int](repeating: 0, count: values.count)
-            for r in 0..<values.count {
-                let u = Int(users[r])
-                order[next[u]] = r
-                next[u] += 1
-            }
-            for u in 0..<userIds.count where start[u + 1] - start[u] > 1 {
-                order[start[u]..<start[u + 1]].sort { a, b in items[a] != items[b] ? items[a] < items[b] : a < b }
-            }
             // Duplicates are now adjacent, in file order.
             if duplicates == .refuse {
                 var worst: (first: Int, second: Int)?
