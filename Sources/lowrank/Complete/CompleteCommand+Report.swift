@@ -9,7 +9,7 @@ extension CompleteReport {
         CompleteReport(method: method, users: users, items: items, ratings: ratings, rank: rank, lambda: lambda,
                        lambdaScale: lambdaScale, threads: threads, iterations: iterations, testRmse: testRmse,
                        testMae: testMae, testUnseen: testUnseen, k: k, precisionAtK: precisionAtK, ndcgAtK: ndcgAtK,
-                       certificate: certificate, grid: grid, best: best, recommendations: recommendations,
+                       certificate: certificate, clip: clip, grid: grid, best: best, recommendations: recommendations,
                        seconds: seconds)
     }
 }
@@ -32,7 +32,8 @@ extension CompleteCommand {
             threads: workerThreads, iterations: iterations, testRmse: Nullable(errors?.rmse), testMae: Nullable(errors?.mae),
             testUnseen: Nullable(evaluation == nil ? nil : (implicit ? ranking?.unseen : errors?.unseen)),
             k: implicit ? top : nil, precisionAtK: implicit ? Nullable(ranking?.precision) : nil,
-            ndcgAtK: implicit ? Nullable(ranking?.ndcg) : nil, certificate: fitted.certificate, grid: grid, best: best,
+            ndcgAtK: implicit ? Nullable(ranking?.ndcg) : nil, certificate: fitted.certificate,
+            clip: evaluation?.clip.map { [$0.lowerBound, $0.upperBound] }, grid: grid, best: best,
             recommendations: nil, seconds: secondsSince(start))
     }
 

@@ -44,7 +44,9 @@ extension CompleteCommand {
                 throw ValidationError("--rank \(chosenRank): must be ≤ min(users, items) = \(Swift.min(train.userCount, train.itemCount))")
             }
             let progress = ProgressLine(enabled: true)
-            let evaluation = testSet.map { CompletionEvaluation(test: $0, train: train) }
+            let range = train.rowValues.min().flatMap { lo in train.rowValues.max().map { lo...$0 } }
+            let clip = noClip || method == .implicit ? nil : range
+            let evaluation = testSet.map { CompletionEvaluation(test: $0, train: train, clip: clip) }
             let fitted = try fit(train, rank: chosenRank, lambda: chosenLambda, warm: nil) { record, model in
                 let testRMSE = evaluation.flatMap { method == .implicit ? nil : $0.errors(model).rmse }
                 var line = String(format: "iteration %d  objective %.6g", record.iteration, record.objective)

@@ -8,11 +8,13 @@ import LowRankKernels
 struct CompletionEvaluation {
     let test: Ratings
     let train: Ratings
+    /// Predictions are clipped to this range (the training ratings' [min, max]) unless nil.
+    var clip: ClosedRange<Double>?
 
     /// RMSE, MAE and the number of test pairs whose user or item has no training rating.
     func errors(_ model: FactorModel) -> (rmse: Double, mae: Double, unseen: Int) {
         let aligned = align(test, to: model)
-        let m = Metrics.errors(of: model, on: aligned, coldStart: ColdStartPolicy(fallbackMean: train.mean))
+        let m = Metrics.errors(of: model, on: aligned, coldStart: ColdStartPolicy(fallbackMean: train.mean, clamp: clip))
         return (m.rmse, m.mae, m.unseenCount + coldPairs(aligned))
     }
 

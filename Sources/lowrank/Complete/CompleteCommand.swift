@@ -41,6 +41,8 @@ struct CompleteCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Iterations (sweeps or epochs); default per method.") var iterations: Int?
     @Option(parsing: .unconditional, help: "Seed of the initial factors and of the splits (default 0).") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Threads in all (BLAS runs single-threaded inside the row loops; default: all cores).") var threads: Int?
+    @Flag(name: .customLong("no-clip"), help: "Do not clip predictions to the training ratings' range [min, max] (clipped by default, as Surprise does).")
+    var noClip = false
     @Option(help: "Write factors and biases as .npy, with the id maps as text, to this folder.") var out: String?
     @Option(help: "Print the top --top items for this user id (items the user rated excluded).") var recommend: String?
     @Option(parsing: .unconditional, help: "N of the recommendations and k of precision@k / nDCG@k (default 10).") var top: Int = 10

@@ -46,6 +46,8 @@ struct CompleteReport: Encodable {
     let ndcgAtK: Nullable<Double>?
     /// Soft-Impute only.
     let certificate: Double?
+    /// The range test predictions were clipped to (explicit methods; absent with --no-clip).
+    let clip: [Double]?
     let grid: [GridPoint]?
     let best: Best?
     let recommendations: [Recommendation]?
