@@ -88,6 +88,11 @@ let package = Package(
             path: "Examples/SpinChainGroundStates"
         ),
         .executableTarget(
+            name: "Recommendation",
+            dependencies: ["LatentFactors", "LowRankKernels"],
+            path: "Examples/Recommendation"
+        ),
+        .executableTarget(
             name: "AbInitioDMRG",
             dependencies: ["QuantumLowRank", "LowRankKernels"],
             path: "Examples/AbInitioDMRG"
