@@ -68,7 +68,7 @@ func prediction(_ model: FactorModel) throws -> Matrix<Double> {
         let options = ExplicitALSOptions(rank: 3, lambda: 1e-3, scaling: .plain, biases: false, maxIterations: 300,
                                          tolerance: 1e-14, seed: 1)
         var calls = 0
-        let result = try ExplicitALS.fit(observed, options: options) { record in
+        let result = try ExplicitALS.fit(observed, options: options) { record, _ in
             calls += 1
             #expect(record.iteration == calls && record.seconds >= 0)
         }
