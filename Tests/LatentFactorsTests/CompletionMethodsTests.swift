@@ -95,6 +95,7 @@ func unobservedRelativeError(_ x: Matrix<Double>, _ y: Matrix<Double>, mask: [Bo
                                                                       tolerance: 1e-20), steps: 5)
         #expect(abs(path.lambdaMax - sigmaMax) < 1e-3 * sigmaMax, "\(path.lambdaMax) vs \(sigmaMax)")
         #expect(path.lambdas.count == 5 && path.lambdas.last == 0.01)
+        #expect(path.fits.first.map { $0.singularValues.allSatisfy { $0 == 0 } && $0.history.isEmpty } == true)
         let fit = try #require(path.fits.last)
         let relative = unobservedRelativeError(try prediction(fit.model), m, mask: mask)
         print("Soft-Impute 20% recovery: relative unobserved error \(relative), cert \(fit.certificate) rmse \(fit.history.last?.trainRMSE ?? -1) d \(fit.singularValues) iterations \(path.fits.map { $0.history.count })")
@@ -170,7 +171,10 @@ func unobservedRelativeError(_ x: Matrix<Double>, _ y: Matrix<Double>, mask: [Bo
 @Suite struct MaskedNMFTests {
     /// Planted W₀ H₀ᵀ ≥ 0 (40 × 30, rank 3, entries of W₀, H₀ uniform in [0, 1)), 50% observed. The matrix handed
     /// over has 1e6 and −1e3 written into masked entries; Ratings are built from the observed entries only, so the
-    /// fit is bit-identical to the fit of the clean matrix, and it recovers the unobserved planted entries.
+    /// fit is bit-identical to the fit of the clean matrix, and it recovers the unobserved planted entries: the
+    /// planted factors are an exact zero-residual non-negative fit, so the only error is optimisation error after
+    /// 3000 HALS sweeps (measured 1.3e-4 relative); we assert < 1e-3 (a local minimum or a leak of the garbage would
+    /// be O(1)).
     @Test func garbageInMaskedEntriesCannotMatterAndPlantedIsRecovered() throws {
         var g = SeededGenerator(seed: 17)
         var w0 = Matrix<Double>(rows: 40, columns: 3), h0 = Matrix<Double>(rows: 30, columns: 3)

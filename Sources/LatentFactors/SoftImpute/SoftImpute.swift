@@ -40,7 +40,8 @@ public enum SoftImpute {
     /// The warm-started path: λ₀ = σ_max(P_Ω(M)) (randomized SVD with 8 power iterations of the sparse operator,
     /// accurate to a few digits, enough to start a grid), then `steps` values geometrically from λ₀ down to
     /// ``SoftImputeOptions/lambda`` (which must be > 0), each fit warm-started from the previous one (the 2010 paper's
-    /// "pathwise" strategy, §5.1). `observer` sees every iteration of every fit.
+    /// "pathwise" strategy, §5.1). A grid point with λ ≥ λ₀ has solution 0 and runs no iterations. `observer` sees
+    /// every iteration of every fit.
     /// - Throws: ``LowRankKernels/LinearAlgebraError/invalidArgument(argument:reason:)`` for λ ≤ 0 or steps < 1, and
     ///   whatever ``fit(_:options:observer:)`` throws.
     public static func path(_ ratings: Ratings, options: SoftImputeOptions = SoftImputeOptions(lambda: 1),
@@ -66,7 +67,11 @@ public enum SoftImpute {
         var warm: State? = nil
         for lambda in lambdas {
             var state: State? = nil
-            let result = try fit(ratings, values: values, mean: mean, lambda: lambda, options: options, warm: warm,
+            // For λ ≥ λ₀ the solution is 0 (2010, §5.1); ALS would only approach it geometrically at rate ≈ σ_max/λ,
+            // so that point runs no iterations (just the final thresholding, which returns 0 from the cold start).
+            var pointOptions = options
+            if lambda >= lambdaMax { pointOptions.maxIterations = 0 }
+            let result = try fit(ratings, values: values, mean: mean, lambda: lambda, options: pointOptions, warm: warm,
                                  observer: observer, finalState: &state)
             fits.append(result)
             warm = state
