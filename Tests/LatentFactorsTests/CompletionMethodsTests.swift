@@ -49,6 +49,30 @@ func unobservedRelativeError(_ x: Matrix<Double>, _ y: Matrix<Double>, mask: [Bo
         #expect(result.singularValues[5] == 0)
     }
 
+    /// X = S + U diag(d) Vᵀ applied to thin blocks agrees with the dense matrix it represents (built entry by entry).
+    @Test func sparsePlusLowRankProductsMatchDense() throws {
+        var g = SeededGenerator(seed: 30)
+        let (m, n, k) = (9, 7, 2)
+        var users: [Int] = [], items: [Int] = [], values: [Double] = []
+        for j in 0..<n { for i in 0..<m where g.uniform() < 0.4 { users.append(i); items.append(j); values.append(g.normal()) } }
+        let r = try Ratings(userIds: (0..<m).map { "u\($0)" }, itemIds: (0..<n).map { "i\($0)" }, users: users,
+                            items: items, values: values)
+        let ut = Matrix<Double>.randomNormal(rows: k, columns: m, using: &g)
+        let vt = Matrix<Double>.randomNormal(rows: k, columns: n, using: &g)
+        let d = [2.0, 0.5]
+        let s = (0..<r.count).map { Double($0) - 3 }
+        let op = try SparsePlusLowRank(pattern: r, sparseValues: s, userFactors: ut, weights: d, itemFactors: vt)
+        var dense = Matrix<Double>(rows: m, columns: n)
+        for i in 0..<m { for j in 0..<n { dense[i, j] = (0..<k).reduce(0) { $0 + ut[$1, i] * d[$1] * vt[$1, j] } } }
+        for u in 0..<m { for e in r.rowOffsets[u]..<r.rowOffsets[u + 1] { dense[u, Int(r.rowItems[e])] += s[e] } }
+        #expect(try op.dense().subtracting(dense).maxAbs < 1e-12)
+        let x = Matrix<Double>.randomNormal(rows: n, columns: 3, using: &g)
+        let y = Matrix<Double>.randomNormal(rows: m, columns: 3, using: &g)
+        #expect(try op.applied(to: x).subtracting(Matrix.product(dense, .none, x, .none)).maxAbs < 1e-12)
+        #expect(try op.adjointApplied(to: y).subtracting(Matrix.product(dense, .transpose, y, .none)).maxAbs < 1e-12)
+        #expect(throws: LinearAlgebraError.self) { try op.applied(to: y) }
+    }
+
     /// The randomized certificate of the sparse-plus-low-rank fill agrees with the dense one (denseLimit 0 forces it).
     @Test func randomizedCertificateMatchesDense() throws {
         let m = try spectrumMatrix(rows: 30, columns: 20, singularValues: [10, 8, 6, 4, 3, 1, 0.5], seed: 6)
