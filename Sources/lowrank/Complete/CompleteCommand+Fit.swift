@@ -26,8 +26,26 @@ extension CompleteCommand {
                                              maxIterations: iterations ?? 15, seed: seed, threads: workerThreads)
             let r = try ImplicitALS.fit(train, options: options, observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
-        case .softImpute, .gd, .sgd, .nmf:
-            throw ValidationError("--method \(method.rawValue) is not available in this build")
+        case .softImpute:
+            // Centred by the training mean (μ is then the model's global mean): the nuclear norm shrinks deviations from μ.
+            let options = SoftImputeOptions(rank: rank, lambda: lambda, maxIterations: iterations ?? 100, centerByMean: true,
+                                            seed: seed)
+            let r = try SoftImpute.fit(train, options: options, observer: watch)
+            return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: r.certificate)
+        case .gd:
+            let options = GradientDescentOptions(rank: rank, lambda: lambda, stepSize: learningRate,
+                                                 maxIterations: iterations ?? 1000, seed: seed)
+            let r = try GradientDescent.fit(train, options: options, observer: watch)
+            return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
+        case .sgd:
+            let options = FunkSVDOptions(rank: rank, epochs: iterations ?? 20, biased: biases,
+                                         learningRate: learningRate ?? 0.005, regularization: lambda, seed: seed)
+            let r = try FunkSVD.fit(train, options: options, observer: watch)
+            return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
+        case .nmf:
+            let options = MaskedNMFOptions(rank: rank, lambda: lambda, maxIterations: iterations ?? 200, seed: seed)
+            let r = try MaskedNMF.fit(train, options: options, observer: watch)
+            return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
         }
     }
 }

@@ -34,11 +34,14 @@ struct CompleteCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Rank k, or a comma list for cross-validation.") var rank: String
     @Option(parsing: .unconditional, help: "λ, or a comma list for cross-validation.") var lambda: String
     @Option(name: .customLong("lambda-scale"), help: "ALS penalty: count (ALS-WR, λ·n_u; default, as Spark) or plain.") var lambdaScale: LambdaScale?
-    @Flag(help: "Fit μ + b_u + c_i (als, gd, sgd).") var biases = false
+    @Flag(help: "Fit μ + b_u + c_i (als, sgd).") var biases = false
     @Option(parsing: .unconditional, help: "Implicit ALS: confidence α (default 1).") var alpha: Double?
     @Option(help: "Implicit ALS: implicit (c = α, default) or hkv (c = 1 + α).") var confidence: Confidence?
     @Option(name: .customLong("cg-steps"), parsing: .unconditional, help: "Implicit ALS: conjugate-gradient steps per row (default 3; 0 = exact Cholesky).") var cgSteps: Int?
-    @Option(parsing: .unconditional, help: "Iterations (sweeps or epochs); default per method.") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Iterations (sweeps or epochs); default per method (als 10, implicit 15, soft-impute 100, gd 1000, sgd 20, nmf 200).") var iterations: Int?
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional,
+            help: "gd: fixed step (default: Armijo backtracking); sgd: learning rate (default 0.005, as Surprise).")
+    var learningRate: Double?
     @Option(parsing: .unconditional, help: "Seed of the initial factors and of the splits (default 0).") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Threads in all (BLAS runs single-threaded inside the row loops; default: all cores).") var threads: Int?
     @Flag(name: .customLong("no-clip"), help: "Do not clip predictions to the training ratings' range [min, max] (clipped by default, as Surprise does).")
@@ -98,7 +101,9 @@ struct CompleteCommand: ParsableCommand {
         if let a = alpha, !(a > 0 && a.isFinite) { throw ValidationError("--alpha \(a): must be finite and > 0") }
         if let s = cgSteps, s < 0 { throw ValidationError("--cg-steps \(s): must be ≥ 0") }
         if lambdaScale != nil && method != .als { throw ValidationError("--lambda-scale applies to --method als") }
-        if biases && ![.als, .gd, .sgd].contains(method) { throw ValidationError("--biases applies to als, gd and sgd") }
+        if biases && ![.als, .sgd].contains(method) { throw ValidationError("--biases applies to als and sgd") }
+        if learningRate != nil && ![.gd, .sgd].contains(method) { throw ValidationError("--learning-rate applies to gd and sgd") }
+        if let l = learningRate, !(l > 0 && l.isFinite) { throw ValidationError("--learning-rate \(l): must be finite and > 0") }
     }
 
     var ratingsFormat: RatingsFormat {
