@@ -120,3 +120,25 @@ import Testing
         }
     }
 }
+
+/// The training loss ALS reports comes from the item solves (‖y − Bᵀz‖² = ‖y‖² − zᵀBy − λw‖z‖²); it must equal a
+/// direct pass over the ratings with the final model.
+@Suite struct ExplicitALSLossIdentityTests {
+    @Test(arguments: [false, true])
+    func reportedTrainingErrorEqualsTheDirectResidual(biases: Bool) throws {
+        var g = SeededGenerator(seed: 21)
+        let m = try Matrix<Double>.randomNormal(rows: 50, columns: 40, using: &g)
+        let data = try ratings(of: m) { u, i in (u * 13 + i * 7) % 3 == 0 }
+        for scaling in [RegularizationScaling.plain, .countScaled] {
+            let fit = try ExplicitALS.fit(data, options: .init(rank: 4, lambda: 0.3, scaling: scaling, biases: biases,
+                                                               maxIterations: 4, seed: 2, threads: 2))
+            let model = fit.model
+            let direct = ExplicitALS.residualSum(data, model.userFactors, model.itemFactors, model.userBiases,
+                                                 model.itemBiases, model.globalMean, threads: 1)
+            let reported = try #require(fit.history.last?.trainRMSE)
+            let directRMSE = (direct.squares / Double(data.count)).squareRoot()
+            #expect(Swift.abs(reported - directRMSE) <= 1e-9 * directRMSE)
+            if biases { #expect(Swift.abs(direct.sum) <= 1e-9 * Double(data.count)) }  // μ makes the residual mean 0
+        }
+    }
+}

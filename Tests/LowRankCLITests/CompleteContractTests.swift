@@ -50,3 +50,23 @@ import Testing
         #expect(d["rank"] as? Int == best["rank"] as? Int && d["lambda"] as? Double == best["lambda"] as? Double)
     }
 }
+
+/// Every model is bit-identical for a seed at 1 and 2 threads (the whole thread budget, BLAS single-threaded inside).
+@Suite struct CompleteThreadIdentityTests {
+    @Test(arguments: ["als", "implicit", "soft-impute", "gd", "sgd", "nmf"])
+    func sameResultsAtOneAndTwoThreads(method: String) throws {
+        func run(_ threads: Int) throws -> [String: Any] {
+            let r = try CLIProcess.run(["complete", CompleteContractTests.data, "--method", method, "--rank", "4", "--lambda",
+                                        method == "soft-impute" ? "5" : "0.1", "--iterations", "3", "--seed", "3",
+                                        "--test-fraction", "0.1", "--threads", "\(threads)", "--json"], in: CLIContractTests.root)
+            #expect(r.status == 0, "\(method): \(r.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        }
+        let one = try run(1), two = try run(2)
+        let objectives = { (d: [String: Any]) in (d["iterations"] as? [[String: Any]] ?? []).compactMap { $0["objective"] as? Double } }
+        #expect(!objectives(one).isEmpty && objectives(one) == objectives(two))
+        for key in ["test_rmse", "test_mae", "precision_at_k", "ndcg_at_k", "certificate"] {
+            #expect("\(one[key] ?? "absent")" == "\(two[key] ?? "absent")", "\(method) \(key)")
+        }
+    }
+}

@@ -64,12 +64,11 @@ public enum ExplicitALS {
             try solveRows(offsets: ratings.rowOffsets, indices: ratings.rowItems, values: ratings.rowValues,
                           other: itemFactors, otherBiases: itemBiases, mu: mu, options: options,
                           factors: &userFactors, biases: &userBiases)
-            try solveRows(offsets: ratings.columnOffsets, indices: ratings.columnUsers, values: ratings.columnValues,
-                          other: userFactors, otherBiases: userBiases, mu: mu, options: options,
-                          factors: &itemFactors, biases: &itemBiases)
-            // One residual pass gives the μ step δ = Σr/|Ω| and, by Σ(r − δ)² = Σr² − δΣr, the squares after it.
-            var (sum, squares) = residualSum(ratings, userFactors, itemFactors, userBiases, itemBiases, mu,
-                                             threads: options.threads)
+            // The item half-sweep returns the residual sum and squares of the fit it leaves (see solveRows); the μ step
+            // δ = Σr/|Ω| then lowers the squares by δΣr (Σ(r − δ)² = Σr² − δΣr).
+            var (sum, squares) = try solveRows(offsets: ratings.columnOffsets, indices: ratings.columnUsers,
+                                               values: ratings.columnValues, other: userFactors, otherBiases: userBiases,
+                                               mu: mu, options: options, factors: &itemFactors, biases: &itemBiases)
             if options.biases {
                 let delta = sum / Double(ratings.count)
                 mu += delta
@@ -105,9 +104,16 @@ public enum ExplicitALS {
     /// Solves every row of one side: for row r, (B Bᵀ + λ w_r I) x = B y with B = [F_{:,j}; 1]_{j∈Ω_r}, in parallel
     /// over chunks of rows (``RowParallel``). Per row: gather B (d × n_r) into the chunk's workspace, form the lower
     /// triangle of B Bᵀ by one `dsyrk` and B y by one `dgemv`, then solve by LAPACK Cholesky (`dpotrf`/`dpotrs`).
+    ///
+    /// It also returns Σ_r (Σ_j y_j − zᵀ B 1) and Σ_r ‖y − Bᵀz‖², the residual sum and squares of this side's fit:
+    /// with G = B Bᵀ and (G + λw I) z = B y, ‖y − Bᵀz‖² = ‖y‖² − 2 zᵀB y + zᵀG z = ‖y‖² − zᵀ B y − λw‖z‖², so the
+    /// training loss after the half-sweep costs O(d) per row instead of a pass over the ratings. Row sums are added
+    /// in row order (the same for any thread count).
+    @discardableResult
     static func solveRows(offsets: [Int], indices: [Int32], values: [Double], other: Matrix<Double>,
                           otherBiases: [Double], mu: Double, options: ExplicitALSOptions,
-                          factors: inout Matrix<Double>, biases: inout [Double]) throws {
+                          factors: inout Matrix<Double>, biases: inout [Double]) throws -> (sum: Double, squares: Double) {
+        var stats = [Double](repeating: 0, count: 2 * Swift.max(0, offsets.count - 1))
         let k = options.rank
         let useBiases = options.biases
         let d = useBiases ? k + 1 : k
@@ -120,7 +126,8 @@ public enum ExplicitALS {
                     try otherBiases.withUnsafeBufferPointer { pc in
                         try indices.withUnsafeBufferPointer { pi in
                             try values.withUnsafeBufferPointer { pv in
-                                nonisolated(unsafe) let (pf, pb, po, pc, pi, pv) = (pf, pb, po, pc, pi, pv)
+                              try stats.withUnsafeMutableBufferPointer { ps in
+                                nonisolated(unsafe) let (pf, pb, po, pc, pi, pv, ps) = (pf, pb, po, pc, pi, pv, ps)
                                 try RowParallel.run(threads: options.threads, chunks: parts) { rows in
                                     var maxCount = 1
                                     for r in rows { maxCount = Swift.max(maxCount, offsets[r + 1] - offsets[r]) }
@@ -128,6 +135,9 @@ public enum ExplicitALS {
                                     var y = [Double](repeating: 0, count: maxCount)
                                     var gram = [Double](repeating: 0, count: d * d)
                                     var rhs = [Double](repeating: 0, count: d)
+                                    var rhs0 = [Double](repeating: 0, count: d)
+                                    var ones = [Double](repeating: 1, count: maxCount)
+                                    var column = [Double](repeating: 0, count: d)
                                     for r in rows {
                                         let lo = offsets[r], count = offsets[r + 1] - lo
                                         if count == 0 {
@@ -156,6 +166,15 @@ public enum ExplicitALS {
                                                         BufferBLAS.gemv(.none, m: d, n: count, a: b, lda: d, x: yv, y: x)
                                                         let shift = lambda * (countScaled ? Double(count) : 1)
                                                         for a in 0..<d { g[a + a * d] += shift }
+                                                        for a in 0..<d { rhs0[a] = x[a] }
+                                                        ones.withUnsafeBufferPointer { po1 in
+                                                            column.withUnsafeMutableBufferPointer { pcol in
+                                                                guard let o1 = po1.baseAddress, let cs = pcol.baseAddress else { return }
+                                                                BufferBLAS.gemv(.none, m: d, n: count, a: b, lda: d, x: o1, y: cs)
+                                                            }
+                                                        }
+                                                        var ySum = 0.0, ySquares = 0.0
+                                                        for j in 0..<count { ySum += yv[j]; ySquares += yv[j] * yv[j] }
                                                         let info = BufferLAPACK.choleskySolve(n: d, nrhs: 1, a: g, lda: d,
                                                                                               b: x, ldb: d)
                                                         guard info == 0 else {
@@ -164,6 +183,14 @@ public enum ExplicitALS {
                                                         }
                                                         for a in 0..<k { pf[a + r * k] = x[a] }
                                                         pb[r] = useBiases ? x[k] : 0
+                                                        var zRhs = 0.0, zNorm = 0.0, zColumn = 0.0
+                                                        for a in 0..<d {
+                                                            zRhs += x[a] * rhs0[a]
+                                                            zNorm += x[a] * x[a]
+                                                            zColumn += x[a] * column[a]
+                                                        }
+                                                        ps[2 * r] = ySum - zColumn
+                                                        ps[2 * r + 1] = Swift.max(0, ySquares - zRhs - shift * zNorm)
                                                     }
                                                 }
                                             }
@@ -175,8 +202,12 @@ public enum ExplicitALS {
                     }
                 }
             }
+          }
         }
         factors = try Matrix(rows: k, columns: offsets.count - 1, elements: out)
+        var sum = 0.0, squares = 0.0
+        for r in 0..<(offsets.count - 1) { sum += stats[2 * r]; squares += stats[2 * r + 1] }
+        return (sum, squares)
     }
 
     /// Σ_Ω (M_ui − r̂_ui) and Σ_Ω (M_ui − r̂_ui)², in parallel over a fixed set of row chunks whose partial sums
