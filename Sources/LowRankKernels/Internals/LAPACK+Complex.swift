@@ -121,12 +121,12 @@ extension Complex where RealType == Double {
     }
 
     public static func _potrf(n: Int, a: UnsafeMutablePointer<Complex<Double>>, lda: Int) -> Int32 {
-        LAPACKE_zpotrf(colMajor, CChar(UInt8(ascii: "L")), i32(n), lc(a), i32(lda))
+        LAPACKE_zpotrf_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), lc(a), i32(lda))
     }
 
     public static func _potrs(n: Int, nrhs: Int, a: UnsafePointer<Complex<Double>>, lda: Int,
                               b: UnsafeMutablePointer<Complex<Double>>, ldb: Int) -> Int32 {
-        LAPACKE_zpotrs(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), lc(a), i32(lda), lc(b), i32(ldb))
+        LAPACKE_zpotrs_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), lc(a), i32(lda), lc(b), i32(ldb))
     }
 
     public static func _pstrf(n: Int, a: UnsafeMutablePointer<Complex<Double>>, lda: Int,

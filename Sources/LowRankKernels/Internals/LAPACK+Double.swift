@@ -117,13 +117,15 @@ extension Double {
         cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, i32(n), i32(k), alpha, a, i32(lda), beta, c, i32(ldc))
     }
 
+    // The _work entry points skip LAPACKE's NaN scan of the input; callers check finiteness (Matrix.cholesky) or own
+    // the data (BufferLAPACK's engines).
     public static func _potrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int32 {
-        LAPACKE_dpotrf(colMajor, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda))
+        LAPACKE_dpotrf_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda))
     }
 
     public static func _potrs(n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int,
                               b: UnsafeMutablePointer<Double>, ldb: Int) -> Int32 {
-        LAPACKE_dpotrs(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), a, i32(lda), b, i32(ldb))
+        LAPACKE_dpotrs_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), a, i32(lda), b, i32(ldb))
     }
 
     public static func _pstrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
