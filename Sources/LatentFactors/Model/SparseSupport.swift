@@ -47,37 +47,26 @@ enum SparseSupport {
 
     /// The k × users block whose column u is Σ_{i∈Ω_u} s_ui b[:, i], i.e. (S B)ᵀ for S sparse on Ω. O(|Ω| k).
     static func sparseTimes(_ r: Ratings, s: [Double], k: Int, b: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: k * r.userCount)
-        b.withUnsafeBufferPointer { pb in
-            s.withUnsafeBufferPointer { ps in
-                r.rowItems.withUnsafeBufferPointer { items in
-                    out.withUnsafeMutableBufferPointer { po in
-                        for u in 0..<r.userCount {
-                            let ou = u * k
-                            for e in r.rowOffsets[u]..<r.rowOffsets[u + 1] {
-                                let bi = Int(items[e]) * k, v = ps[e]
-                                for f in 0..<k { po[ou + f] += v * pb[bi + f] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        sparseProduct(r, s: s, k: k, x: b, transpose: false)
     }
 
     /// The k × items block whose column i is Σ_{u: (u,i)∈Ω} s_ui a[:, u], i.e. (Sᵀ A)ᵀ. O(|Ω| k).
     static func sparseTransposeTimes(_ r: Ratings, s: [Double], k: Int, a: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: k * r.itemCount)
-        a.withUnsafeBufferPointer { pa in
+        sparseProduct(r, s: s, k: k, x: a, transpose: true)
+    }
+
+    /// One pass over the CSR entries: out[:, u] += s_ui x[:, i] (S X), or out[:, i] += s_ui x[:, u] (Sᵀ X).
+    private static func sparseProduct(_ r: Ratings, s: [Double], k: Int, x: [Double], transpose: Bool) -> [Double] {
+        var out = [Double](repeating: 0, count: k * (transpose ? r.itemCount : r.userCount))
+        x.withUnsafeBufferPointer { px in
             s.withUnsafeBufferPointer { ps in
                 r.rowItems.withUnsafeBufferPointer { items in
                     out.withUnsafeMutableBufferPointer { po in
                         for u in 0..<r.userCount {
-                            let au = u * k
                             for e in r.rowOffsets[u]..<r.rowOffsets[u + 1] {
-                                let oi = Int(items[e]) * k, v = ps[e]
-                                for f in 0..<k { po[oi + f] += v * pa[au + f] }
+                                let i = Int(items[e]), v = ps[e]
+                                let target = (transpose ? i : u) * k, source = (transpose ? u : i) * k
+                                for f in 0..<k { po[target + f] += v * px[source + f] }
                             }
                         }
                     }
