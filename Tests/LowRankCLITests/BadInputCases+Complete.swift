@@ -75,6 +75,15 @@ extension BadInputCatalogue {
                                                       "--learning-rate", "0.01"], ["--learning-rate applies to gd and sgd"]),
         refused("complete --biases with nmf", ["complete", "r.data", "--method", "nmf", "--rank", "2", "--lambda", "0.1", "--biases"],
                 ["--biases applies to als and sgd"]),
+        BadInput(name: "complete --top 10^9 allocates by the item count", args: ["complete", "r.data", "--method", "implicit", "--rank", "2",
+                                                                               "--lambda", "0.1", "--iterations", "1", "--test-fraction", "0.3",
+                                                                               "--top", "1000000000", "--recommend", "1", "--json"],
+                 status: 0, setup: ratingsFixture,
+                 check: { _, r in
+                     let d = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+                     #expect(d["k"] as? Int == 1_000_000_000)
+                     #expect((d["recommendations"] as? [Any])?.count ?? 99 <= 10)  // 10 items in r.data
+                 }),
         BadInput(name: "complete test ids unseen in training are counted", args: ["complete", "r.data", "--method", "als", "--rank", "2",
                                                                                  "--lambda", "0.1", "--biases", "--test", "t.data", "--json"],
                  status: 0,

@@ -46,8 +46,10 @@ extension Metrics {
             throw LinearAlgebraError.invalidArgument(
                 argument: name, reason: "has \(r.userCount) users and \(r.itemCount) items; the model has \(users) and \(items)")
         }
-        var discount = [Double](repeating: 0, count: k)
-        for p in 0..<k { discount[p] = 1 / log2(Double(p + 2)) }
+        // At most `items` positions exist, so k beyond that allocates nothing more (hits/k still divides by k).
+        let positions = Swift.min(k, items)
+        var discount = [Double](repeating: 0, count: positions)
+        for p in 0..<positions { discount[p] = 1 / log2(Double(p + 2)) }
         var scorer = ItemScorer(model: model)
         var relevant = [Bool](repeating: false, count: items)
         var inTrain = [Bool](repeating: false, count: items)
@@ -64,12 +66,12 @@ extension Metrics {
             guard !marked.isEmpty else { continue }
             scorer.score(user: u)
             var hits = 0, dcg = 0.0
-            for (p, i) in scorer.top(k, excluding: seen).enumerated() where relevant[i] {
+            for (p, i) in scorer.top(positions, excluding: seen).enumerated() where relevant[i] {
                 hits += 1
                 dcg += discount[p]
             }
             var idcg = 0.0
-            for p in 0..<Swift.min(k, marked.count) { idcg += discount[p] }
+            for p in 0..<Swift.min(positions, marked.count) { idcg += discount[p] }
             precisionSum += Double(hits) / Double(k)
             ndcgSum += dcg / idcg
             counted += 1

@@ -52,7 +52,7 @@ struct ItemScorer {
         // `worse(a, b)`: item a ranks below item b.
         func key(_ s: Double) -> Double { s.isNaN ? -.infinity : s }
         var heap: [Int] = []
-        heap.reserveCapacity(count)
+        heap.reserveCapacity(Swift.min(count, n))
         scores.withUnsafeBufferPointer { ps in
             excluded.withUnsafeBufferPointer { px in
                 func worse(_ a: Int, _ b: Int) -> Bool {
