@@ -28,6 +28,10 @@ extension CompleteCommand {
                 train = split.train
                 testSet = split.test
             }
+            let largestRank = Swift.min(train.userCount, train.itemCount)
+            if let r = ranks.first(where: { $0 > largestRank }) {
+                throw ValidationError("--rank \(r): must be ≤ min(users, items) = \(largestRank)")
+            }
             var chosenRank = ranks[0], chosenLambda = lambdas[0]
             var gridReport: [CompleteReport.GridPoint]?
             var best: CompleteReport.Best?
@@ -39,9 +43,6 @@ extension CompleteCommand {
                 best = cv.best
                 chosenRank = cv.best.rank
                 chosenLambda = cv.best.lambda
-            }
-            guard chosenRank <= Swift.min(train.userCount, train.itemCount) else {
-                throw ValidationError("--rank \(chosenRank): must be ≤ min(users, items) = \(Swift.min(train.userCount, train.itemCount))")
             }
             let progress = ProgressLine(enabled: true)
             let range = train.rowValues.min().flatMap { lo in train.rowValues.max().map { lo...$0 } }
