@@ -53,7 +53,7 @@ import Testing
 
 /// Every model is bit-identical for a seed at 1 and 2 threads (the whole thread budget, BLAS single-threaded inside).
 @Suite struct CompleteThreadIdentityTests {
-    @Test(arguments: ["als", "implicit", "soft-impute", "gd", "sgd", "nmf"])
+    @Test(arguments: ["als", "implicit", "soft-impute", "gd", "sgd", "svdpp", "nmf"])
     func sameResultsAtOneAndTwoThreads(method: String) throws {
         func run(_ threads: Int) throws -> [String: Any] {
             let r = try CLIProcess.run(["complete", CompleteContractTests.data, "--method", method, "--rank", "4", "--lambda",

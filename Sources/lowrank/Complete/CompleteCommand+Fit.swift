@@ -42,6 +42,13 @@ extension CompleteCommand {
                                          learningRate: learningRate ?? 0.005, regularization: lambda, seed: seed)
             let r = try FunkSVD.fit(train, options: options, observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
+        case .svdpp:
+            var options = SVDppOptions(rank: rank, epochs: iterations ?? 20, learningRate: learningRate ?? 0.007,
+                                       regularization: lambda, seed: seed)
+            options.biasRegularization = biasLambda
+            options.implicitRegularization = implicitLambda
+            let r = try SVDpp.fit(train, options: options, observer: watch)
+            return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
         case .nmf:
             let options = MaskedNMFOptions(rank: rank, lambda: lambda, maxIterations: iterations ?? 200, seed: seed)
             let r = try MaskedNMF.fit(train, options: options, observer: watch)

@@ -16,7 +16,7 @@ struct CompleteCommand: ParsableCommand {
             test_unseen. See the LatentFactors article "Latent factors: the SVD, weight decay and the nuclear norm".
             """)
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case als, softImpute = "soft-impute", gd, sgd, implicit, nmf }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case als, softImpute = "soft-impute", gd, sgd, svdpp, implicit, nmf }
     enum Format: String, ExpressibleByArgument, CaseIterable { case udata, dat, csv, delimited, mtx }
     enum LambdaScale: String, ExpressibleByArgument, CaseIterable { case plain, count }
     enum Confidence: String, ExpressibleByArgument, CaseIterable { case implicit, hkv }
@@ -30,7 +30,7 @@ struct CompleteCommand: ParsableCommand {
     @Option(name: .customLong("test-fraction"), parsing: .unconditional, help: "Hold out this fraction of RATINGS as the test set (seeded).") var testFraction: Double?
     @Option(parsing: .unconditional, help: "Cross-validation folds for a --rank/--lambda grid (default 5).") var folds: Int?
     @Option(name: .customLong("fold-file"), help: "One fold number per rating line of RATINGS (identical splits across programs).") var foldFile: String?
-    @Option(help: "als, soft-impute, gd, sgd, implicit or nmf.") var method: Method
+    @Option(help: "als, soft-impute, gd, sgd, svdpp (SVD++, biases always), implicit or nmf.") var method: Method
     @Option(parsing: .unconditional, help: "Rank k, or a comma list for cross-validation.") var rank: String
     @Option(parsing: .unconditional, help: "λ, or a comma list for cross-validation.") var lambda: String
     @Option(name: .customLong("lambda-scale"), help: "ALS penalty: count (ALS-WR, λ·n_u; default, as Spark) or plain.") var lambdaScale: LambdaScale?
@@ -38,10 +38,14 @@ struct CompleteCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Implicit ALS: confidence α (default 1).") var alpha: Double?
     @Option(help: "Implicit ALS: implicit (c = α, default) or hkv (c = 1 + α).") var confidence: Confidence?
     @Option(name: .customLong("cg-steps"), parsing: .unconditional, help: "Implicit ALS: conjugate-gradient steps per row (default 3; 0 = exact Cholesky).") var cgSteps: Int?
-    @Option(parsing: .unconditional, help: "Iterations (sweeps or epochs); default per method (als 10, implicit 15, soft-impute 100, gd 1000, sgd 20, nmf 200).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Iterations (sweeps or epochs); default per method (als 10, implicit 15, soft-impute 100, gd 1000, sgd 20, svdpp 20, nmf 200).") var iterations: Int?
     @Option(name: .customLong("learning-rate"), parsing: .unconditional,
-            help: "gd: fixed step (default: Armijo backtracking); sgd: learning rate (default 0.005, as Surprise).")
+            help: "gd: fixed step (default: Armijo backtracking); sgd: learning rate (default 0.005); svdpp: default 0.007 (as Surprise).")
     var learningRate: Double?
+    @Option(name: .customLong("bias-lambda"), parsing: .unconditional, help: "svdpp: regularization of b_u, c_i (default: --lambda).")
+    var biasLambda: Double?
+    @Option(name: .customLong("implicit-lambda"), parsing: .unconditional, help: "svdpp: regularization of the implicit factors y_j (default: --lambda).")
+    var implicitLambda: Double?
     @Option(parsing: .unconditional, help: "Seed of the initial factors and of the splits (default 0).") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Threads in all (BLAS runs single-threaded inside the row loops; default: all cores).") var threads: Int?
     @Flag(name: .customLong("no-clip"), help: "Do not clip predictions to the training ratings' range [min, max] (clipped by default, as Surprise does).")
@@ -102,7 +106,12 @@ struct CompleteCommand: ParsableCommand {
         if let s = cgSteps, s < 0 { throw ValidationError("--cg-steps \(s): must be ≥ 0") }
         if lambdaScale != nil && method != .als { throw ValidationError("--lambda-scale applies to --method als") }
         if biases && ![.als, .sgd].contains(method) { throw ValidationError("--biases applies to als and sgd") }
-        if learningRate != nil && ![.gd, .sgd].contains(method) { throw ValidationError("--learning-rate applies to gd and sgd") }
+        if learningRate != nil && ![.gd, .sgd, .svdpp].contains(method) { throw ValidationError("--learning-rate applies to gd, sgd and svdpp") }
+        for (name, value) in [("--bias-lambda", biasLambda), ("--implicit-lambda", implicitLambda)] {
+            guard let value else { continue }
+            guard method == .svdpp else { throw ValidationError("\(name) applies to --method svdpp") }
+            guard value >= 0, value.isFinite else { throw ValidationError("\(name) \(value): must be finite and ≥ 0") }
+        }
         if let l = learningRate, !(l > 0 && l.isFinite) { throw ValidationError("--learning-rate \(l): must be finite and > 0") }
     }
 
