@@ -20,7 +20,7 @@ enum Matio {
         defer { Mat_VarFree(v) }
         let m = v.pointee
         guard m.rank == 2, let dims = m.dims else { throw Failure.unsupported("rank \(m.rank), expected a matrix") }
-        guard let rows = Int(exactly: dims[0]), let cols = Int(exactly: dims[1]),
+        guard let rows = Int(exactly: dims[0]), let cols = Int(exactly: dims[1]), rows >= 0, cols >= 0,
               case (let count, false) = rows.multipliedReportingOverflow(by: cols) else {
             throw Failure.unsupported("dimensions \(dims[0])×\(dims[1])")
         }
@@ -37,7 +37,10 @@ enum Matio {
             let ir = (0..<Int(sp.nir)).map { Int(sp.ir[$0]) }
             let data = sp.data.assumingMemoryBound(to: Double.self)
             let values = (0..<nnz).map { data[$0] }
-            guard jc.last == nnz, ir.count >= nnz else { throw Failure.unsupported("inconsistent sparse storage") }
+            guard jc.first == 0, jc.last == nnz, ir.count >= nnz, zip(jc, jc.dropFirst()).allSatisfy({ $0 <= $1 }),
+                  ir.prefix(nnz).allSatisfy({ $0 >= 0 && $0 < rows }) else {
+                throw Failure.unsupported("inconsistent sparse storage")
+            }
             return .sparse(rows: rows, columns: cols, columnPointers: jc, rowIndices: Array(ir.prefix(nnz)), values: values)
         }
         guard m.class_type == MAT_C_DOUBLE, m.data_type == MAT_T_DOUBLE, let data = m.data else {
