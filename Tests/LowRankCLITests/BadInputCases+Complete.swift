@@ -75,7 +75,7 @@ extension BadInputCatalogue {
                                                                  "--lambda", "0.02", "--learning-rate", "1000"],
                  message: ["diverged"], setup: ratingsFixture),
         refused("complete --learning-rate with als", ["complete", "r.data", "--method", "als", "--rank", "2", "--lambda", "0.1",
-                                                      "--learning-rate", "0.01"], ["--learning-rate applies to gd and sgd"]),
+                                                      "--learning-rate", "0.01"], ["--learning-rate applies to gd, sgd and svdpp"]),
         refused("complete --bias-lambda with als", ["complete", "r.data", "--method", "als", "--rank", "2", "--lambda", "0.1",
                                                     "--bias-lambda", "0.02"], ["--bias-lambda applies to --method svdpp"]),
         refused("complete --implicit-lambda -1", ["complete", "r.data", "--method", "svdpp", "--rank", "2", "--lambda", "0.1",
