@@ -5,30 +5,44 @@ import LowRankKernels
 
 /// Scores a fitted model on the test set: RMSE/MAE with the bias-only cold-start policy (explicit), or precision@k
 /// and nDCG@k with training items excluded (implicit).
-struct CompletionEvaluation {
+///
+/// Every model scored here is fitted on `train`, so it indexes users and items as `train` does: the test set is
+/// aligned once (on the first call) and reused for every iteration's score.
+final class CompletionEvaluation {
     let test: Ratings
     let train: Ratings
     /// Predictions are clipped to this range (the training ratings' [min, max]) unless nil.
-    var clip: ClosedRange<Double>?
+    let clip: ClosedRange<Double>?
+    private var cached: (aligned: AlignedTest, cold: Int)?
 
-    /// RMSE, MAE and the number of test pairs whose user or item has no training rating.
-    func errors(_ model: FactorModel) -> (rmse: Double, mae: Double, unseen: Int) {
-        let aligned = align(test, to: model)
-        let m = Metrics.errors(of: model, on: aligned, coldStart: ColdStartPolicy(fallbackMean: train.mean, clamp: clip))
-        return (m.rmse, m.mae, m.unseenCount + coldPairs(aligned))
+    init(test: Ratings, train: Ratings, clip: ClosedRange<Double>?) {
+        self.test = test
+        self.train = train
+        self.clip = clip
     }
 
-    /// Known pairs whose user or item has no rating in `train` (a subset keeps every id, so these are unseen too).
-    func coldPairs(_ aligned: AlignedTest) -> Int {
+    /// The test set in the model's indices, and the known pairs whose user or item has no rating in `train` (a
+    /// subset keeps every id, so these are unseen too).
+    private func aligned(to model: FactorModel) -> (aligned: AlignedTest, cold: Int) {
+        if let cached { return cached }
+        let aligned = align(test, to: model)
         var cold = 0
         for k in 0..<aligned.users.count where train.count(user: Int(aligned.users[k])) == 0
             || train.count(item: Int(aligned.items[k])) == 0 { cold += 1 }
-        return cold
+        cached = (aligned, cold)
+        return (aligned, cold)
+    }
+
+    /// RMSE, MAE and the number of test pairs whose user or item has no training rating.
+    func errors(_ model: FactorModel) -> (rmse: Double, mae: Double, unseen: Int) {
+        let (aligned, cold) = aligned(to: model)
+        let m = Metrics.errors(of: model, on: aligned, coldStart: ColdStartPolicy(fallbackMean: train.mean, clamp: clip))
+        return (m.rmse, m.mae, m.unseenCount + cold)
     }
 
     /// precision@k and nDCG@k over the test users (in the model's indices), and the unseen interactions.
     func ranking(_ model: FactorModel, k: Int) -> (precision: Double, ndcg: Double, unseen: Int)? {
-        let aligned = align(test, to: model)
+        let aligned = aligned(to: model).aligned
         guard let inModel = try? Ratings(userIds: model.userIds, itemIds: model.itemIds,
                                          users: aligned.users.map(Int.init), items: aligned.items.map(Int.init),
                                          values: aligned.values),
