@@ -13,7 +13,7 @@ let path = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "Data/qc
 do {
     let dump = try FCIDUMP.read(path)
     let n = dump.orbitals
-    let m = dump.eri.supermatrix()
+    let m = try dump.eri.supermatrix()
     let rhf = try MeanField.rhfEnergy(h: dump.h, eri: dump.eri, coreEnergy: dump.coreEnergy, electrons: dump.electrons)
     let mp2 = try MP2.correlationEnergy(h: dump.h, eri: dump.eri, electrons: dump.electrons)
     print("\(path): \(n) orbitals, \(dump.electrons) electrons; E_RHF = \(rhf), E_MP2(corr) = \(mp2)")

@@ -1,7 +1,7 @@
 // Recommendation and latent structure with LatentFactors.
 //
 //   swift run -c release Recommendation                    # the generated set Data/recsys/planted_ratings.tsv
-//   swift run -c release Recommendation ../shared/data/recsys/ml-100k   # a MovieLens folder (u.data, items.tsv)
+//   swift run -c release Recommendation PATH/TO/ml-100k   # a MovieLens folder of your own (u.data, items.tsv)
 //
 // 1. Explicit ALS with biases on an 80/20 split: test RMSE, and a user's top 10 unrated items.
 // 2. Factors as profiles: the items at both ends of the first factor, and why one prediction is what it is.

@@ -100,7 +100,7 @@ struct EriCommand: ParsableCommand {
             // (five pair×pair matrices), plus three packed tensors for the energy errors.
             try MemoryBudget.require(MemoryBudget.bytes(5 * pairs * pairs + 3 * pairs * (pairs + 1) / 2),
                                      for: "factorizing the integrals of NORB = \(n)")
-            let m = dump.eri.supermatrix()
+            let m = try dump.eri.supermatrix()
             // Exact energies (the reference for every error).
             var rhf: Double?, mp2: Double?
             let skipped: String? = noEnergies ? "--no-energies"

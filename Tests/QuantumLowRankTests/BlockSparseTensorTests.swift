@@ -69,7 +69,7 @@ struct BlockSparseTensorTests {
         #expect(blockValues.count == denseValues.count)
         for (x, y) in zip(blockValues, denseValues) { #expect(abs(x - y) < 1e-10 * denseValues[0]) }
         // Isometry: Uᵀ U = 1 on the new leg.
-        let u = f.u.dense().matricized(rowAxes: 2)
+        let u = try f.u.dense().matricized(rowAxes: 2)
         let gram = try Matrix.product(u, .transpose, u, .none)
         #expect(try gram.subtracting(.identity(gram.rows)).frobeniusNorm < 1e-12)
         // U · diag(s) · Vᵀ = T.
@@ -92,7 +92,7 @@ struct BlockSparseTensorTests {
         let legs = [try leg(.incoming), try leg(.outgoing, dims: [1, 1, 2, 1, 1]), try leg(.incoming, dims: [2, 1, 1, 1, 2])]
         let t = BlockSparseTensor.random(legs: legs, seed: 21)
         let (q, r) = try t.qr(rowAxes: 2)
-        let qm = q.dense().matricized(rowAxes: 2)
+        let qm = try q.dense().matricized(rowAxes: 2)
         let gram = try Matrix.product(qm, .transpose, qm, .none)
         #expect(try gram.subtracting(.identity(gram.rows)).frobeniusNorm < 1e-12)
         let rebuilt = try q.contracted(with: r, axes: ([2], [0]))

@@ -103,7 +103,7 @@ struct DMRGScaleTests {
         #expect(r.state.maxBondDimension <= 256)
         #expect(r.state.orthogonalityCenter == 0)
         for t in r.state.tensors.dropFirst() {
-            let b = t.matricized(rowAxes: 1)
+            let b = try t.matricized(rowAxes: 1)
             let g = try Matrix.product(b, .none, b, .transpose)
             var worst = 0.0
             for j in 0..<g.columns { for i in 0..<g.rows { worst = max(worst, abs(g[i, j] - (i == j ? 1 : 0))) } }

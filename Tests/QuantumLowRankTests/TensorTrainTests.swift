@@ -74,10 +74,10 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
             #expect(r[i0 + 2 * i1, i2] == t[i0, i1, i2])
             #expect(t[i0, i1, i2] == t.elements[i0 + 2 * (i1 + 3 * i2)])
         } } }
-        let m = t.matricized(rowAxes: 1)
+        let m = try t.matricized(rowAxes: 1)
         #expect(m.rows == 2 && m.columns == 12)
         for i0 in 0..<2 { for i1 in 0..<3 { for i2 in 0..<4 { #expect(m[i0, i1 + 3 * i2] == t[i0, i1, i2]) } } }
-        let m2 = t.matricized(rowAxes: 2)
+        let m2 = try t.matricized(rowAxes: 2)
         #expect(m2.rows == 6 && m2.columns == 4)
         #expect(try Tensor(m2, shape: [2, 3, 4]) == t)
         #expect(t.matricized(rowAxes: 0).rows == 1 && t.matricized(rowAxes: 3).columns == 1)
@@ -85,7 +85,7 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
         #expect(throws: TensorError.self) { try Tensor<Double>(shape: [2, 2], elements: [1, 2, 3]) }
         #expect(throws: TensorError.self) { try Tensor<Double>(shape: [2, -1], elements: []) }
         // NDArray round trip keeps the layout.
-        let nd = NDArray(t)
+        let nd = try NDArray(t)
         #expect(nd.shape == t.shape && nd[1, 2, 3] == t[1, 2, 3])
         #expect(Tensor(nd) == t)
     }

@@ -27,7 +27,7 @@ enum PackedPairs {
 
     /// The one-body operator of the DF/SF Hamiltonian (Lee et al. 2021, eq. for T):
     /// `T_pq = h_pq − ½ Σ_r (pr|rq) + Σ_r (rr|pq)`, from the full (untruncated) pair supermatrix. O(n³) loop.
-    static func oneBodyT(supermatrix m: Matrix<Double>, h: Matrix<Double>, orbitals n: Int) -> Matrix<Double> {
+    static func oneBodyT(supermatrix m: Matrix<Double>, h: Matrix<Double>, orbitals n: Int) throws -> Matrix<Double> {
         let np = count(n)
         var t = [Double](repeating: 0, count: n * n)
         m.elements.withUnsafeBufferPointer { pm in
@@ -47,7 +47,7 @@ enum PackedPairs {
                 }
             }
         }
-        return try! Matrix(rows: n, columns: n, elements: t)  // unreachable from input: internal invariant: n·n elements by construction
+        return try Matrix(rows: n, columns: n, elements: t)
     }
 
     /// Connected components of the nonzero pattern of the symmetric `dimension`-square matrix `a`
@@ -79,7 +79,7 @@ enum PackedPairs {
     }
 
     /// Unpacks a packed symmetric matrix (pair-indexed entries, column `column` of `packed`) into `n × n`.
-    static func unpack(_ packed: Matrix<Double>, column: Int, orbitals n: Int) -> Matrix<Double> {
+    static func unpack(_ packed: Matrix<Double>, column: Int, orbitals n: Int) throws -> Matrix<Double> {
         let np = count(n)
         var out = [Double](repeating: 0, count: n * n)
         packed.elements.withUnsafeBufferPointer { pp in
@@ -94,7 +94,7 @@ enum PackedPairs {
                 }
             }
         }
-        return try! Matrix(rows: n, columns: n, elements: out)  // unreachable from input: internal invariant: n·n elements by construction
+        return try Matrix(rows: n, columns: n, elements: out)
     }
 }
 
@@ -228,8 +228,8 @@ public struct DoubleFactorization: Sendable {
     public var stage1Count: Int { stage1Vectors.columns }
 
     /// The stage-1 matrix `L^l` as a symmetric `n × n` matrix.
-    public func stage1Matrix(_ l: Int) -> Matrix<Double> {
-        PackedPairs.unpack(stage1Vectors, column: l, orbitals: orbitals)
+    public func stage1Matrix(_ l: Int) throws -> Matrix<Double> {
+        try PackedPairs.unpack(stage1Vectors, column: l, orbitals: orbitals)
     }
 
     /// Stage-2 eigendecomposition `L^l = U diag(f) Uᵀ` (ascending `f`), cached across thresholds.
@@ -275,7 +275,7 @@ public struct DoubleFactorization: Sendable {
             factors.append(DFResult.Factor(index: l, eigenvalues: kept,
                                            eigenvectors: try Matrix(rows: n, columns: keep.count, elements: vecs)))
         }
-        let t = PackedPairs.oneBodyT(supermatrix: supermatrix, h: h, orbitals: n)
+        let t = try PackedPairs.oneBodyT(supermatrix: supermatrix, h: h, orbitals: n)
         let lambdaT = try t.symmetricEigen(vectors: false).eigenvalues.reduce(0.0) { $0 + Swift.abs($1) }
         var result = DFResult(threshold: threshold, orbitals: n, factors: factors, retainedEigenvectors: xi,
                               lambdaT: lambdaT, lambdaF: lambdaF, maxAbsError: 0)
@@ -315,7 +315,7 @@ public struct DoubleFactorization: Sendable {
                 lambdaW += 0.25 * s * s
             }
         }
-        let t = PackedPairs.oneBodyT(supermatrix: supermatrix, h: h, orbitals: n)
+        let t = try PackedPairs.oneBodyT(supermatrix: supermatrix, h: h, orbitals: n)
         let lambdaT = t.elements.reduce(0.0) { $0 + Swift.abs($1) }
         return SFResult(rank: rank, lambdaT: lambdaT, lambdaW: lambdaW)
     }

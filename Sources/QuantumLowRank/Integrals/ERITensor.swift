@@ -93,7 +93,7 @@ public struct ERITensor: Equatable, Sendable {
     }
 
     /// The `pairCount × pairCount` supermatrix M[(pq),(rs)] = (pq|rs) (no 1/2, no spin factor), symmetric.
-    public func supermatrix() -> Matrix<Double> {
+    public func supermatrix() throws -> Matrix<Double> {
         let np = pairCount
         var elements = [Double](repeating: 0, count: np * np)
         packed.withUnsafeBufferPointer { src in
@@ -108,7 +108,7 @@ public struct ERITensor: Equatable, Sendable {
                 }
             }
         }
-        return try! Matrix(rows: np, columns: np, elements: elements)  // unreachable from input: internal invariant: np·np elements by construction
+        return try Matrix(rows: np, columns: np, elements: elements)
     }
 
     /// max |(pq|rs) − (pq|rs)'| over all unique integrals (`.infinity` if the orbital counts differ).

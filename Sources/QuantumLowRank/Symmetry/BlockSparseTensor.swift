@@ -244,7 +244,7 @@ public struct BlockSparseTensor: Sendable {
         guard maxRank >= 1 else { throw MPSError.invalidBondDimension(maxRank) }
         guard cutoff >= 0, cutoff.isFinite else { throw MPSError.invalidCutoff(cutoff) }
         guard !blocks.isEmpty else { throw SymmetryError.invalidLeg(reason: "the zero tensor has no singular vectors") }
-        let fused = fusedMatrices(rowAxes: rowAxes)
+        let fused = try fusedMatrices(rowAxes: rowAxes)
         var factors: [(charge: QuantumNumber, svd: SVDResult<Double>)] = []
         var all: [(s: Double, block: Int)] = []
         for f in fused {
@@ -281,7 +281,7 @@ public struct BlockSparseTensor: Sendable {
             throw TensorError.invalidAxes(operation: "qr rows", axes: [rowAxes], rank: legs.count)
         }
         guard !blocks.isEmpty else { throw SymmetryError.invalidLeg(reason: "the zero tensor has no QR factor leg") }
-        let fused = fusedMatrices(rowAxes: rowAxes)
+        let fused = try fusedMatrices(rowAxes: rowAxes)
         let factors = try fused.map { try $0.matrix.qr() }
         let newLeg = SymmetricLeg(uncheckedSectors: zip(fused, factors).map { .init(charge: $0.charge, dimension: $1.q.columns) },
                                   flow: .outgoing)
@@ -305,7 +305,7 @@ public struct BlockSparseTensor: Sendable {
 
     /// Fuses the first `rowAxes` legs and the rest: the stored blocks grouped by the signed charge of their row
     /// part, each group assembled as rows × columns (leg fusion; sector tuples in sorted order).
-    func fusedMatrices(rowAxes: Int) -> [FusedBlock] {
+    func fusedMatrices(rowAxes: Int) throws -> [FusedBlock] {
         var groups: [QuantumNumber: (rows: Set<[Int]>, cols: Set<[Int]>)] = [:]
         func rowCharge(_ key: [Int]) -> QuantumNumber {
             (0..<rowAxes).reduce(QuantumNumber.zero) { $0 + legs[$1].signedCharge(key[$1]) }
@@ -331,7 +331,7 @@ public struct BlockSparseTensor: Sendable {
             var a = Matrix<Double>(rows: m, columns: n)
             for r in rows { for c in cols {
                 guard let block = blocks[r.key + c.key] else { continue }
-                let bm = block.matricized(rowAxes: rowAxes)
+                let bm = try block.matricized(rowAxes: rowAxes)
                 for j in 0..<c.size { for i in 0..<r.size { a[r.offset + i, c.offset + j] = bm[i, j] } }
             } }
             out.append(FusedBlock(charge: q, rows: rows, columns: cols, matrix: a))

@@ -142,13 +142,12 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// n = Π_{a≥rowAxes} shape[a]. A pure reshape sharing the storage (copy-on-write).
     ///
     /// `rowAxes` must lie in 0…rank (a programming error otherwise).
-    public func matricized(rowAxes: Int) -> Matrix<Scalar> {
+    public func matricized(rowAxes: Int) throws -> Matrix<Scalar> {
         // unreachable from input: rowAxes and element counts come from the tensor's own validated shape
         precondition(rowAxes >= 0 && rowAxes <= shape.count, "Tensor.matricized: rowAxes \(rowAxes) outside 0…\(shape.count)")
         let m = shape.prefix(rowAxes).reduce(1, *)
         let n = shape.dropFirst(rowAxes).reduce(1, *)
-        // The count is m·n by construction, so this cannot throw.
-        return try! Matrix(rows: m, columns: n, elements: elements)  // unreachable from input: internal invariant: m·n elements
+        return try Matrix(rows: m, columns: n, elements: elements)
     }
 
     /// The tensor contraction Σ over paired axes (NumPy's `tensordot(self, other, axes)`):
@@ -206,8 +205,7 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
 
     /// The tensor as an ``NDArray`` (same column-major layout), e.g. for writing with ``NumPy``.
     public var ndArray: NDArray<Scalar> {
-        // Shape and count were validated when the tensor was built.
-        try! NDArray(shape: shape, elements: elements)  // unreachable from input: internal invariant: shape and count agree
+        get throws { try NDArray(shape: shape, elements: elements) }
     }
 
     /// Π shape, checking for negative extents and overflow.
@@ -225,7 +223,7 @@ public struct Tensor<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
 
 extension NDArray {
     /// The array held by a ``Tensor`` (same column-major layout).
-    public init(_ tensor: Tensor<Scalar>) {
-        self = tensor.ndArray
+    public init(_ tensor: Tensor<Scalar>) throws {
+        self = try tensor.ndArray
     }
 }

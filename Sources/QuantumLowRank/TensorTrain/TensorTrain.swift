@@ -108,7 +108,7 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
         cores.reserveCapacity(d)
         var r = 1
         var rest = a.count
-        var c = a.matricized(rowAxes: 1)   // placeholder shape; reshaped below
+        var c = try a.matricized(rowAxes: 1)   // placeholder shape; reshaped below
         for k in 0..<(d - 1) {
             let n = a.shape[k]
             rest /= n
@@ -131,7 +131,7 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// overflows.
     public func dense() throws -> Tensor<Scalar> {
         _ = try Tensor<Scalar>.elementCount(dimensions)
-        var left = cores[0].matricized(rowAxes: 2)      // n₁ × r₁  (r₀ = 1)
+        var left = try cores[0].matricized(rowAxes: 2)      // n₁ × r₁  (r₀ = 1)
         var rows = cores[0].shape[1]
         for k in 1..<Swift.max(1, order) {
             let g = cores[k]
@@ -221,7 +221,7 @@ public struct TensorTrain<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
         var c = cores
         for k in stride(from: order - 1, to: 0, by: -1) {
             let g = c[k]
-            let unfolding = g.matricized(rowAxes: 1)              // r_{k−1} × (n_k r_k)
+            let unfolding = try g.matricized(rowAxes: 1)              // r_{k−1} × (n_k r_k)
             let f = try unfolding.adjoint.qr()                    // (n r) × r' Q,  r' × r_{k−1} R
             let rNew = f.q.columns
             c[k] = try Tensor(f.q.adjoint, shape: [rNew, g.shape[1], g.shape[2]])

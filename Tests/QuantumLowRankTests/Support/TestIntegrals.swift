@@ -29,7 +29,7 @@ struct TestIntegrals {
 
     static func load(url: URL) throws -> TestIntegrals {
         let dump = try FCIDUMP.read(url.path)
-        return TestIntegrals(orbitals: dump.orbitals, h: dump.h, supermatrix: dump.eri.supermatrix(),
+        return try TestIntegrals(orbitals: dump.orbitals, h: dump.h, supermatrix: dump.eri.supermatrix(),
                              coreEnergy: dump.coreEnergy)
     }
 }
