@@ -80,7 +80,7 @@ private func difference<S: LinearAlgebraScalar>(_ a: Tensor<S>, _ b: Tensor<S>) 
         let m2 = try t.matricized(rowAxes: 2)
         #expect(m2.rows == 6 && m2.columns == 4)
         #expect(try Tensor(m2, shape: [2, 3, 4]) == t)
-        #expect(t.matricized(rowAxes: 0).rows == 1 && t.matricized(rowAxes: 3).columns == 1)
+        #expect(try t.matricized(rowAxes: 0).rows == 1 && t.matricized(rowAxes: 3).columns == 1)
         #expect(throws: TensorError.self) { try t.reshaped([5, 5]) }
         #expect(throws: TensorError.self) { try Tensor<Double>(shape: [2, 2], elements: [1, 2, 3]) }
         #expect(throws: TensorError.self) { try Tensor<Double>(shape: [2, -1], elements: []) }
