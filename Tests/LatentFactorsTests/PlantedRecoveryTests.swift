@@ -60,6 +60,24 @@ import Testing
         #expect(best < 1e-3, "relative error \(best) on recoverable unobserved entries")
     }
 
+    /// The same recovery with the Gram accumulated in float32 (``GramPrecision/mixed``) and with biases fitted (the
+    /// planted matrix has none, so μ, b and c must come out ≈ 0): the float32 rounding (≈ 1e-7 relative) is far below
+    /// the 1e-3 bound, and rows with biases exercise the (k + 1)-dimensional block.
+    @Test(arguments: [false, true])
+    func alsInMixedPrecisionRecoversThePlantedMatrix(biases: Bool) throws {
+        let p = try Self.planted(seed: 7)
+        let observed = Self.mask(fraction: 0.2, powerLaw: true, seed: 9)
+        let data = try ratings(of: p) { u, i in observed[u][i] }
+        var best = Double.infinity
+        for seed in UInt64(1)...3 {
+            let fit = try ExplicitALS.fit(data, options: .init(rank: Self.r, lambda: 1e-4, scaling: .plain, biases: biases,
+                                                               maxIterations: 300, seed: seed, threads: 2,
+                                                               gramPrecision: .mixed))
+            best = Swift.min(best, Self.unobservedError(fit.model, p, observed))
+        }
+        #expect(best < 1e-3, "relative error \(best) on recoverable unobserved entries")
+    }
+
     @Test(arguments: [(0.15, false), (0.2, true)])
     func gradientDescentRecoversThePlantedMatrix(fraction: Double, powerLaw: Bool) throws {
         let p = try Self.planted(seed: 7)

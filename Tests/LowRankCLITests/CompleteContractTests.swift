@@ -22,6 +22,13 @@ import Testing
         #expect(its.count == 3)
         for it in its { for k in ["iteration", "objective", "train_rmse", "test_rmse", "seconds"] { #expect(it[k] != nil, "\(k)") } }
         #expect(d["precision_at_k"] == nil && d["certificate"] == nil)
+        #expect(d["precision"] as? String == "double")
+        let mixed = try json(["complete", Self.data, "--method", "als", "--rank", "4", "--lambda", "0.1", "--biases",
+                              "--iterations", "3", "--test-fraction", "0.1", "--threads", "1", "--precision", "mixed", "--json"])
+        #expect(mixed["precision"] as? String == "mixed")
+        // Same split and start: float32 rounding of the Gram moves the test RMSE by far less than 1e-4.
+        let a = try #require(d["test_rmse"] as? Double), b = try #require(mixed["test_rmse"] as? Double)
+        #expect(abs(a - b) < 1e-4, "double \(a), mixed \(b)")
         // Without a test set the test keys are present and null.
         let n = try json(["complete", Self.data, "--method", "als", "--rank", "2", "--lambda", "0.1", "--iterations", "1", "--json"])
         #expect(n["test_rmse"] is NSNull && n["test_mae"] is NSNull && n["test_unseen"] is NSNull)
@@ -36,6 +43,7 @@ import Testing
         #expect(p >= 0 && p <= 1 && g >= 0 && g <= 1)
         #expect(((d["iterations"] as? [[String: Any]])?.first?["train_rmse"]) is NSNull)
         #expect(d["lambda_scale"] is NSNull)
+        #expect(d["precision"] == nil)
     }
 
     @Test func gridChoosesByCrossValidation() throws {

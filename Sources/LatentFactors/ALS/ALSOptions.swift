@@ -33,11 +33,15 @@ public struct ExplicitALSOptions: Sendable, Equatable {
     /// Worker threads for the row solves (BLAS runs single-threaded inside them). Results are bit-identical for any
     /// value. Default: the active processor count.
     public var threads: Int
+    /// Arithmetic of the Gram accumulation: ``GramPrecision/double`` (the default) or ``GramPrecision/mixed``
+    /// (float32 gather and Gram, float64 solve and factors).
+    public var gramPrecision: GramPrecision
 
     /// Options with the published defaults unless given.
     public init(rank: Int = 10, lambda: Double = 0.1, scaling: RegularizationScaling = .countScaled,
                 biases: Bool = true, maxIterations: Int = 10, tolerance: Double = 0, seed: UInt64 = 0,
-                initialScale: Double = 1, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                initialScale: Double = 1, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                gramPrecision: GramPrecision = .double) {
         self.rank = rank
         self.lambda = lambda
         self.scaling = scaling
@@ -47,6 +51,7 @@ public struct ExplicitALSOptions: Sendable, Equatable {
         self.seed = seed
         self.initialScale = initialScale
         self.threads = threads
+        self.gramPrecision = gramPrecision
     }
 
     /// Throws ``LinearAlgebraError/invalidArgument(argument:reason:)`` for a rank < 1, a negative or non-finite λ,

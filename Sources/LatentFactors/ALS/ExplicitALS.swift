@@ -10,11 +10,13 @@ import LowRankKernels
 /// ALS-WR); μ is not penalised. Each sweep solves exactly for every user's (u_u, b_u) with V, c, μ fixed, then for
 /// every item's (v_i, c_i), then for μ (the mean residual), so the objective never increases. The row problem of user
 /// u is the ridge system (B Bᵀ + λ w_u I) x = B y, where B is the (k+1) × n_u block gathering [v_i; 1] for the items
-/// rated by u and y_i = M_ui − μ − c_i: B is gathered into a contiguous buffer and its Gram formed by one BLAS `gemm`
-/// (not by n_u rank-1 updates), then solved by Cholesky (LAPACK `potrf`/`potrs`). A row without ratings gets zero
-/// factors and bias. Without biases the block is k × n_u and y_i = M_ui.
+/// rated by u and y_i = M_ui − μ − c_i: B is gathered into a contiguous buffer and the lower triangle of its Gram
+/// formed by one BLAS `syrk` (not by n_u rank-1 updates), in float64 or, with ``GramPrecision/mixed``, in float32;
+/// the system is solved by Cholesky (LAPACK `potrf`/`potrs`) in float64. A row without ratings gets zero factors and
+/// bias. Without biases the block is k × n_u and y_i = M_ui.
 ///
-/// The fit is single-threaded and each row's solve depends only on the other side's factors, so results are
+/// Rows of one side are solved in parallel (``ExplicitALSOptions/threads``, BLAS single-threaded inside); each row's
+/// solve depends only on the other side's factors, so results are bit-identical for any thread count and
 /// reproducible from ``ExplicitALSOptions/seed``.
 public enum ExplicitALS {
     /// Fits the model to `ratings`; `observer` is called after every sweep.
@@ -102,8 +104,9 @@ public enum ExplicitALS {
     }
 
     /// Solves every row of one side: for row r, (B Bᵀ + λ w_r I) x = B y with B = [F_{:,j}; 1]_{j∈Ω_r}, in parallel
-    /// over chunks of rows (``RowParallel``). Per row: gather B (d × n_r) into the chunk's workspace, form the lower
-    /// triangle of B Bᵀ by one `dsyrk` and B y by one `dgemv`, then solve by LAPACK Cholesky (`dpotrf`/`dpotrs`).
+    /// over chunks of rows (``RowParallel``). Per row: y_j = M_rj − μ − c_j (with biases; else M_rj), then the
+    /// normal equations G = B Bᵀ, B y and B 1 in the options' ``GramPrecision`` (``RowNormalEquations``: gather B into
+    /// the chunk's workspace, one `syrk` and two `gemv`), then LAPACK Cholesky (`dpotrf`/`dpotrs`) in float64.
     ///
     /// It also returns Σ_r (Σ_j y_j − zᵀ B 1) and Σ_r ‖y − Bᵀz‖², the residual sum and squares of this side's fit:
     /// with G = B Bᵀ and (G + λw I) z = B y, ‖y − Bᵀz‖² = ‖y‖² − 2 zᵀB y + zᵀG z = ‖y‖² − zᵀ B y − λw‖z‖², so the
@@ -113,88 +116,93 @@ public enum ExplicitALS {
     static func solveRows(offsets: [Int], indices: [Int32], values: [Double], other: Matrix<Double>,
                           otherBiases: [Double], mu: Double, options: ExplicitALSOptions,
                           factors: inout Matrix<Double>, biases: inout [Double]) throws -> (sum: Double, squares: Double) {
-        var stats = [Double](repeating: 0, count: 2 * Swift.max(0, offsets.count - 1))
         let k = options.rank
-        let useBiases = options.biases
-        let d = useBiases ? k + 1 : k
+        let d = options.biases ? k + 1 : k
+        switch options.gramPrecision {
+        case .double:
+            return try other.elements.withUnsafeBufferPointer { po in
+                let source = RowGramSource(rank: k, dimension: d, double: po.baseAddress, single: nil)
+                return try solveRows(DoubleRowNormalEquations.self, source: source, offsets: offsets, indices: indices,
+                                     values: values, otherBiases: otherBiases, mu: mu, options: options,
+                                     factors: &factors, biases: &biases)
+            }
+        case .mixed:
+            let single = other.elements.map(Float.init)
+            return try single.withUnsafeBufferPointer { po in
+                let source = RowGramSource(rank: k, dimension: d, double: nil, single: po.baseAddress)
+                return try solveRows(MixedRowNormalEquations.self, source: source, offsets: offsets, indices: indices,
+                                     values: values, otherBiases: otherBiases, mu: mu, options: options,
+                                     factors: &factors, biases: &biases)
+            }
+        }
+    }
+
+    /// The row loop of ``solveRows(offsets:indices:values:other:otherBiases:mu:options:factors:biases:)``, written
+    /// once for every ``RowNormalEquations``.
+    static func solveRows<Equations: RowNormalEquations>(
+        _: Equations.Type, source: RowGramSource, offsets: [Int], indices: [Int32], values: [Double],
+        otherBiases: [Double], mu: Double, options: ExplicitALSOptions,
+        factors: inout Matrix<Double>, biases: inout [Double]
+    ) throws -> (sum: Double, squares: Double) {
+        let rowCount = Swift.max(0, offsets.count - 1)
+        let k = source.rank, d = source.dimension
+        let useBiases = d > k
         let lambda = options.lambda, countScaled = options.scaling == .countScaled
         let parts = RowParallel.chunks(offsets: offsets, pieces: 8 * options.threads)
-        var out = factors.elements
-        try out.withUnsafeMutableBufferPointer { pf in
-            try biases.withUnsafeMutableBufferPointer { pb in
-                try other.elements.withUnsafeBufferPointer { po in
-                    try otherBiases.withUnsafeBufferPointer { pc in
-                        try indices.withUnsafeBufferPointer { pi in
-                            try values.withUnsafeBufferPointer { pv in
-                              try stats.withUnsafeMutableBufferPointer { ps in
-                                nonisolated(unsafe) let (pf, pb, po, pc, pi, pv, ps) = (pf, pb, po, pc, pi, pv, ps)
+        var stats = [Double](repeating: 0, count: 2 * rowCount)
+        var newBiases = [Double](repeating: 0, count: rowCount)
+        let solved = try [Double](unsafeUninitializedCapacity: k * rowCount) { pf, initialized in
+            try newBiases.withUnsafeMutableBufferPointer { pb in
+                try stats.withUnsafeMutableBufferPointer { ps in
+                    try indices.withUnsafeBufferPointer { pi in
+                        try values.withUnsafeBufferPointer { pv in
+                            try otherBiases.withUnsafeBufferPointer { pc in
+                                nonisolated(unsafe) let (pf, pb, ps, pi, pv, pc) = (pf, pb, ps, pi, pv, pc)
                                 try RowParallel.run(threads: options.threads, chunks: parts) { rows in
+                                    guard let out = pf.baseAddress, let columns = pi.baseAddress else { return }
                                     var maxCount = 1
                                     for r in rows { maxCount = Swift.max(maxCount, offsets[r + 1] - offsets[r]) }
-                                    var block = [Double](repeating: 0, count: d * maxCount)
-                                    var y = [Double](repeating: 0, count: maxCount)
-                                    var gram = [Double](repeating: 0, count: d * d)
-                                    var rhs = [Double](repeating: 0, count: d)
-                                    var rhs0 = [Double](repeating: 0, count: d)
-                                    var ones = [Double](repeating: 1, count: maxCount)
-                                    var column = [Double](repeating: 0, count: d)
+                                    var equations = Equations(source: source, maxCount: maxCount)
+                                    let workspace = UnsafeMutablePointer<Double>.allocate(capacity: maxCount + d * d + 3 * d)
+                                    defer { equations.deallocate(); workspace.deallocate() }
+                                    let y = workspace, gram = y + maxCount, x = gram + d * d
+                                    let rhs = x + d, column = rhs + d
                                     for r in rows {
                                         let lo = offsets[r], count = offsets[r + 1] - lo
-                                        if count == 0 {
-                                            for a in 0..<k { pf[a + r * k] = 0 }
-                                            pb[r] = 0
+                                        let solution = out + r * k
+                                        guard count > 0 else {
+                                            solution.update(repeating: 0, count: k)
                                             continue
                                         }
-                                        try block.withUnsafeMutableBufferPointer { bb in
-                                            try y.withUnsafeMutableBufferPointer { yy in
-                                                try gram.withUnsafeMutableBufferPointer { gg in
-                                                    try rhs.withUnsafeMutableBufferPointer { rr in
-                                                        guard let b = bb.baseAddress, let yv = yy.baseAddress,
-                                                              let g = gg.baseAddress, let x = rr.baseAddress else { return }
-                                                        guard let others = po.baseAddress else { return }
-                                                        for j in 0..<count {
-                                                            let c = Int(pi[lo + j])
-                                                            (b + j * d).update(from: others + c * k, count: k)
-                                                            if useBiases {
-                                                                b[j * d + k] = 1
-                                                                yv[j] = pv[lo + j] - mu - pc[c]
-                                                            } else {
-                                                                yv[j] = pv[lo + j]
-                                                            }
-                                                        }
-                                                        BufferBLAS.syrkLower(n: d, k: count, a: b, lda: d, c: g, ldc: d)
-                                                        BufferBLAS.gemv(.none, m: d, n: count, a: b, lda: d, x: yv, y: x)
-                                                        let shift = lambda * (countScaled ? Double(count) : 1)
-                                                        for a in 0..<d { g[a + a * d] += shift }
-                                                        for a in 0..<d { rhs0[a] = x[a] }
-                                                        ones.withUnsafeBufferPointer { po1 in
-                                                            column.withUnsafeMutableBufferPointer { pcol in
-                                                                guard let o1 = po1.baseAddress, let cs = pcol.baseAddress else { return }
-                                                                BufferBLAS.gemv(.none, m: d, n: count, a: b, lda: d, x: o1, y: cs)
-                                                            }
-                                                        }
-                                                        var ySum = 0.0, ySquares = 0.0
-                                                        for j in 0..<count { ySum += yv[j]; ySquares += yv[j] * yv[j] }
-                                                        let info = BufferLAPACK.choleskySolve(n: d, nrhs: 1, a: g, lda: d,
-                                                                                              b: x, ldb: d)
-                                                        guard info == 0 else {
-                                                            throw LinearAlgebraError.notPositiveDefinite(routine: "ALS row \(r) (dpotrf)",
-                                                                                                         order: info)
-                                                        }
-                                                        for a in 0..<k { pf[a + r * k] = x[a] }
-                                                        pb[r] = useBiases ? x[k] : 0
-                                                        var zRhs = 0.0, zNorm = 0.0, zColumn = 0.0
-                                                        for a in 0..<d {
-                                                            zRhs += x[a] * rhs0[a]
-                                                            zNorm += x[a] * x[a]
-                                                            zColumn += x[a] * column[a]
-                                                        }
-                                                        ps[2 * r] = ySum - zColumn
-                                                        ps[2 * r + 1] = Swift.max(0, ySquares - zRhs - shift * zNorm)
-                                                    }
-                                                }
-                                            }
+                                        var ySum = 0.0, ySquares = 0.0
+                                        for j in 0..<count {
+                                            let target = useBiases ? pv[lo + j] - mu - pc[Int(pi[lo + j])] : pv[lo + j]
+                                            y[j] = target
+                                            ySum += target
+                                            ySquares += target * target
                                         }
+                                        equations.form(columns: columns + lo, count: count, y: y, gram: gram, rhs: rhs,
+                                                       column: column)
+                                        let shift = lambda * (countScaled ? Double(count) : 1)
+                                        for a in 0..<d {
+                                            gram[a + a * d] += shift
+                                            x[a] = rhs[a]
+                                        }
+                                        let info = BufferLAPACK.choleskySolve(n: d, nrhs: 1, a: gram, lda: d, b: x, ldb: d)
+                                        guard info == 0 else {
+                                            throw LinearAlgebraError.notPositiveDefinite(routine: "ALS row \(r) (dpotrf)",
+                                                                                         order: info)
+                                        }
+                                        solution.update(from: x, count: k)
+                                        pb[r] = useBiases ? x[k] : 0
+                                        var zRhs = 0.0, zNorm = 0.0, zColumn = 0.0
+                                        for a in 0..<d {
+                                            zRhs += x[a] * rhs[a]
+                                            zNorm += x[a] * x[a]
+                                            zColumn += x[a] * column[a]
+                                        }
+                                        ps[2 * r] = ySum - zColumn
+                                        ps[2 * r + 1] = Swift.max(0, ySquares - zRhs - shift * zNorm)
                                     }
                                 }
                             }
@@ -202,11 +210,12 @@ public enum ExplicitALS {
                     }
                 }
             }
-          }
+            initialized = k * rowCount
         }
-        factors = try Matrix(rows: k, columns: offsets.count - 1, elements: out)
+        factors = try Matrix(rows: k, columns: rowCount, elements: solved)
+        biases = newBiases
         var sum = 0.0, squares = 0.0
-        for r in 0..<(offsets.count - 1) { sum += stats[2 * r]; squares += stats[2 * r + 1] }
+        for r in 0..<rowCount { sum += stats[2 * r]; squares += stats[2 * r + 1] }
         return (sum, squares)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 #if !RATINGS_FUZZ
 import LowRankKernels
 #endif
@@ -123,29 +124,57 @@ public enum RatingsReader {
         let delimiter = layout.delimiter.map { Array($0.utf8) }
         var skipped = 0
         let needed = Swift.max(layout.userColumn, layout.itemColumn, layout.ratingColumn) + 1
-        var ranges = [Range<Int>](repeating: 0..<0, count: needed)
+        if delimiter == nil {
+            try readBlankSeparated(lines.bytes, layout, needed: needed, &b)
+            return
+        }
         for (number, line) in lines where !isBlank(line) {
             if skipped < layout.headerLines { skipped += 1; continue }
-            if delimiter == nil {
-                // Fast path (u.data and other blank-separated files): field boundaries without allocating.
-                var found = 0, k = line.startIndex
-                while found < needed && k < line.endIndex {
-                    while k < line.endIndex && isSpace(line[k]) { k += 1 }
-                    let start = k
-                    while k < line.endIndex && !isSpace(line[k]) { k += 1 }
-                    if k > start { ranges[found] = start..<k; found += 1 }
-                }
-                guard found == needed else {
-                    throw RatingsError(path: b.path, line: number,
-                                       reason: "missing columns: expected at least \(needed), found \(found)")
-                }
-                try b.add(user: line[ranges[layout.userColumn]], item: line[ranges[layout.itemColumn]],
-                          rating: line[ranges[layout.ratingColumn]], line: number)
-                continue
-            }
             let fields = split(line, delimiter)
             try b.add(fields, user: layout.userColumn, item: layout.itemColumn, rating: layout.ratingColumn, line: number)
         }
+    }
+
+    /// The fast path of blank-separated files (u.data and its kin): one pass over the bytes, lines found by `memchr`,
+    /// field boundaries kept as offsets, nothing allocated per line. Same lines, numbers and messages as the general
+    /// path: BOM skipped, CR before LF dropped, blank lines skipped, `headerLines` non-blank lines skipped.
+    static func readBlankSeparated(_ bytes: [UInt8], _ layout: DelimitedLayout, needed: Int,
+                                   _ b: inout Builder) throws(RatingsError) {
+        let result = bytes.withUnsafeBufferPointer { (buffer) -> RatingsError? in
+            guard let base = buffer.baseAddress else { return nil }
+            let count = buffer.count
+            var ranges = [Range<Int>](repeating: 0..<0, count: needed)
+            var start = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            var number = 0, skipped = 0
+            while start < count {
+                let end = memchr(base + start, 0x0A, count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                var lineEnd = end
+                if lineEnd > start && base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                number += 1
+                var found = 0, k = start
+                while found < needed && k < lineEnd {
+                    while k < lineEnd && isSpace(base[k]) { k += 1 }
+                    let fieldStart = k
+                    while k < lineEnd && !isSpace(base[k]) { k += 1 }
+                    if k > fieldStart { ranges[found] = fieldStart..<k; found += 1 }
+                }
+                start = end + 1
+                if found == 0 { continue }  // a blank line
+                if skipped < layout.headerLines { skipped += 1; continue }
+                guard found == needed else {
+                    return RatingsError(path: b.path, line: number,
+                                        reason: "missing columns: expected at least \(needed), found \(found)")
+                }
+                do throws(RatingsError) {
+                    try b.add(user: buffer[ranges[layout.userColumn]], item: buffer[ranges[layout.itemColumn]],
+                              rating: buffer[ranges[layout.ratingColumn]], line: number)
+                } catch {
+                    return error
+                }
+            }
+            return nil
+        }
+        if let result { throw result }
     }
 
     static func readCSV(_ lines: Lines, _ b: inout Builder) throws(RatingsError) {
@@ -231,14 +260,20 @@ public enum RatingsReader {
         let bytes: [UInt8]
         init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-        func makeIterator() -> AnyIterator<(Int, ArraySlice<UInt8>)> {
-            var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        func makeIterator() -> Iterator { Iterator(bytes: bytes) }
+
+        struct Iterator: IteratorProtocol {
+            let bytes: [UInt8]
+            var start: Int
             var number = 0
-            let bytes = self.bytes
-            return AnyIterator {
+            init(bytes: [UInt8]) {
+                self.bytes = bytes
+                start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            }
+
+            mutating func next() -> (Int, ArraySlice<UInt8>)? {
                 guard start < bytes.count else { return nil }
-                var end = start
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
                 var lineEnd = end
                 if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 let line = bytes[start..<lineEnd]
@@ -289,24 +324,74 @@ public enum RatingsReader {
 
     // MARK: Building
 
+    /// Dense indices of ids in order of first appearance, with the map back.
+    struct IdTable {
+        var ids: [String] = []
+        var index: [String: Int32] = [:]
+        /// Canonical decimal integers ("196", not "0196") below ``directLimit``: their dense index, or −1; looked up
+        /// without hashing or building a string.
+        var direct: [Int32] = []
+        /// Larger canonical integers, mapped without building a string.
+        var numeric: [Int: Int32] = [:]
+        /// Bound of the direct table (16 MiB of Int32 at most).
+        static let directLimit = 1 << 22
+
+        var count: Int { ids.count }
+
+        /// The dense index of an id, adding it on first sight.
+        @inline(__always)
+        mutating func intern<Field: RandomAccessCollection<UInt8>>(_ field: Field) -> Int32 {
+            guard let n = Self.canonicalInteger(field) else { return intern(String(decoding: field, as: UTF8.self)) }
+            if n < Self.directLimit {
+                if n < direct.count, direct[n] >= 0 { return direct[n] }
+                let k = intern(String(decoding: field, as: UTF8.self))
+                if n >= direct.count {
+                    direct.append(contentsOf: repeatElement(-1, count: Swift.min(Self.directLimit, Swift.max(n + 1, 2 * direct.count)) - direct.count))
+                }
+                direct[n] = k
+                return k
+            }
+            if let k = numeric[n] { return k }
+            let k = intern(String(decoding: field, as: UTF8.self))
+            numeric[n] = k
+            return k
+        }
+
+        mutating func intern(_ id: String) -> Int32 {
+            if let k = index[id] { return k }
+            let k = Int32(ids.count)
+            ids.append(id)
+            index[id] = k
+            return k
+        }
+
+        /// The value of 1–18 ASCII digits without a leading zero (or "0"), else nil.
+        @inline(__always)
+        static func canonicalInteger<Field: RandomAccessCollection<UInt8>>(_ s: Field) -> Int? {
+            guard let first = s.first, s.count <= 18, first != UInt8(ascii: "0") || s.count == 1 else { return nil }
+            var v = 0
+            for c in s {
+                guard c &- 48 < 10 else { return nil }
+                v = v * 10 + Int(c &- 48)
+            }
+            return v
+        }
+    }
+
     /// Collects records (user, item, value, line) and turns them into ``Ratings``.
     struct Builder {
         let path: String
-        var userIds: [String] = []
-        var itemIds: [String] = []
-        var userIndex: [String: Int32] = [:]
-        var itemIndex: [String: Int32] = [:]
+        var userTable = IdTable()
+        var itemTable = IdTable()
         var users: [Int32] = []
         var items: [Int32] = []
         var values: [Double] = []
         var lines: [Int] = []
         var records: Int { values.count }
+        var userIds: [String] { userTable.ids }
+        var itemIds: [String] { itemTable.ids }
 
         init(path: String) { self.path = path }
-
-        /// Integer ids in canonical decimal form ("196", not "0196"), mapped without building a string.
-        var userNumeric: [Int: Int32] = [:]
-        var itemNumeric: [Int: Int32] = [:]
 
         mutating func add(_ fields: [ArraySlice<UInt8>], user: Int, item: Int, rating: Int,
                           line: Int) throws(RatingsError) {
@@ -318,8 +403,9 @@ public enum RatingsReader {
             try add(user: fields[user], item: fields[item], rating: fields[rating], line: line)
         }
 
-        mutating func add(user u: ArraySlice<UInt8>, item i: ArraySlice<UInt8>, rating r: ArraySlice<UInt8>,
-                          line: Int) throws(RatingsError) {
+        @inline(__always)
+        mutating func add<Field: RandomAccessCollection<UInt8>>(user u: Field, item i: Field, rating r: Field,
+                                                               line: Int) throws(RatingsError) {
             guard !u.isEmpty else { throw RatingsError(path: path, line: line, reason: "empty user id") }
             guard !i.isEmpty else { throw RatingsError(path: path, line: line, reason: "empty item id") }
             let value: Double
@@ -337,8 +423,8 @@ public enum RatingsReader {
             guard values.count < Int(Int32.max) - 1 else {
                 throw RatingsError(path: path, line: line, reason: "too many ratings for 32-bit indices")
             }
-            users.append(Self.intern(u, &userIds, &userIndex, &userNumeric))
-            items.append(Self.intern(i, &itemIds, &itemIndex, &itemNumeric))
+            users.append(userTable.intern(u))
+            items.append(itemTable.intern(i))
             values.append(value)
             lines.append(line)
         }
@@ -347,14 +433,12 @@ public enum RatingsReader {
         /// m / 10^k: both are exact doubles, so the one correctly rounded division gives the correctly rounded value
         /// (Clinger's fast path). nil for anything else (exponents, long digit strings), which `Double(_:)` parses.
         @inline(__always)
-        static func simpleDecimal(_ s: ArraySlice<UInt8>) -> Double? {
-            var k = s.startIndex
+        static func simpleDecimal<Field: RandomAccessCollection<UInt8>>(_ s: Field) -> Double? {
             var negative = false
-            if k < s.endIndex && s[k] == UInt8(ascii: "-") { negative = true; k += 1 }
-            var mantissa = 0, digits = 0, decimals = 0, seenPoint = false
-            guard k < s.endIndex else { return nil }
-            while k < s.endIndex {
-                let c = s[k]
+            var mantissa = 0, digits = 0, decimals = 0, seenPoint = false, first = true
+            for c in s {
+                defer { first = false }
+                if first && c == UInt8(ascii: "-") { negative = true; continue }
                 if c == UInt8(ascii: ".") {
                     if seenPoint { return nil }
                     seenPoint = true
@@ -366,7 +450,6 @@ public enum RatingsReader {
                 } else {
                     return nil
                 }
-                k += 1
             }
             guard digits > 0 else { return nil }
             let v = Double(mantissa) / powersOfTen[decimals]
@@ -375,49 +458,23 @@ public enum RatingsReader {
 
         static let powersOfTen: [Double] = (0...15).map { Double("1e\($0)") ?? 1 }
 
-        /// The dense index of an id, adding it on first sight; canonical integers go through `numeric` first.
-        @inline(__always)
-        static func intern(_ field: ArraySlice<UInt8>, _ ids: inout [String], _ index: inout [String: Int32],
-                           _ numeric: inout [Int: Int32]) -> Int32 {
-            if let n = canonicalInteger(field) {
-                if let k = numeric[n] { return k }
-                let k = intern(String(decoding: field, as: UTF8.self), &ids, &index)
-                numeric[n] = k
-                return k
-            }
-            return intern(String(decoding: field, as: UTF8.self), &ids, &index)
-        }
-
-        /// The value of 1–18 ASCII digits without a leading zero (or "0"), else nil.
-        @inline(__always)
-        static func canonicalInteger(_ s: ArraySlice<UInt8>) -> Int? {
-            guard !s.isEmpty, s.count <= 18, s.first != UInt8(ascii: "0") || s.count == 1 else { return nil }
-            var v = 0
-            for c in s {
-                guard c &- 48 < 10 else { return nil }
-                v = v * 10 + Int(c &- 48)
-            }
-            return v
-        }
-
-        static func intern(_ id: String, _ ids: inout [String], _ index: inout [String: Int32]) -> Int32 {
-            if let k = index[id] { return k }
-            let k = Int32(ids.count)
-            ids.append(id)
-            index[id] = k
-            return k
-        }
-
-        /// `order` stably reordered by `keys[order[·]]` (keys in 0..<keyCount).
-        static func countingSort(keys: [Int32], keyCount: Int, order: [Int]) -> [Int] {
+        /// The record numbers 0..<keys.count (or `order`, when given) stably reordered by `keys` (in 0..<keyCount).
+        static func countingSort(keys: [Int32], keyCount: Int, order: [Int32]? = nil) -> [Int32] {
             var next = [Int](repeating: 0, count: keyCount + 1)
             for key in keys { next[Int(key) + 1] += 1 }
             for k in 0..<keyCount { next[k + 1] += next[k] }
-            var out = [Int](repeating: 0, count: order.count)
-            for r in order {
-                let key = Int(keys[r])
-                out[next[key]] = r
-                next[key] += 1
+            var out = [Int32](repeating: 0, count: keys.count)
+            if let order {
+                for r in order {
+                    let key = Int(keys[Int(r)])
+                    out[next[key]] = r
+                    next[key] += 1
+                }
+            } else {
+                for (r, key) in keys.enumerated() {
+                    out[next[Int(key)]] = Int32(r)
+                    next[Int(key)] += 1
+                }
             }
             return out
         }
@@ -426,8 +483,8 @@ public enum RatingsReader {
             guard !values.isEmpty else { throw RatingsError(path: path, line: nil, reason: "empty file (no ratings)") }
             // Two stable counting sorts (an LSD radix sort): by item, then by user. Within a user the records are then
             // ordered by item, and records of the same (user, item) pair stay in file order.
-            let byItem = Self.countingSort(keys: items, keyCount: itemIds.count, order: Array(0..<values.count))
-            let order = Self.countingSort(keys: users, keyCount: userIds.count, order: byItem)
+            let byItem = Self.countingSort(keys: items, keyCount: itemTable.count)
+            let order = Self.countingSort(keys: users, keyCount: userTable.count, order: byItem)
             var start = [Int](repeating: 0, count: userIds.count + 1)
             for u in users { start[Int(u) + 1] += 1 }
             for u in 0..<userIds.count { start[u + 1] += start[u] }
@@ -435,7 +492,7 @@ public enum RatingsReader {
             if duplicates == .refuse {
                 var worst: (first: Int, second: Int)?
                 for p in 1..<Swift.max(1, order.count) {
-                    let a = order[p - 1], b = order[p]
+                    let a = Int(order[p - 1]), b = Int(order[p])
                     guard users[a] == users[b] && items[a] == items[b] else { continue }
                     if let w = worst, w.second <= lines[b] { continue }
                     worst = (lines[a], lines[b])
@@ -456,12 +513,13 @@ public enum RatingsReader {
                 p = start[u]
                 while p < start[u + 1] {
                     var q = p + 1
-                    while q < start[u + 1] && items[order[q]] == items[order[p]] { q += 1 }
+                    let item = items[Int(order[p])]
+                    while q < start[u + 1] && items[Int(order[q])] == item { q += 1 }
                     let entry = Int32(rowItems.count)
                     var mean = 0.0  // Σ v/n rather than (Σ v)/n, so that finite values cannot overflow
-                    for s in p..<q { entryOfRecord[order[s]] = entry; mean += values[order[s]] / Double(q - p) }
-                    rowItems.append(items[order[p]])
-                    rowValues.append(duplicates == .mean ? mean : values[order[q - 1]])
+                    for s in p..<q { entryOfRecord[Int(order[s])] = entry; mean += values[Int(order[s])] / Double(q - p) }
+                    rowItems.append(item)
+                    rowValues.append(duplicates == .mean ? mean : values[Int(order[q - 1])])
                     p = q
                 }
                 offsets[u + 1] = rowItems.count

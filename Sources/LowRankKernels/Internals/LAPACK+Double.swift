@@ -139,3 +139,18 @@ extension Double {
         LAPACKE_dgels(colMajor, CChar(UInt8(ascii: "N")), i32(m), i32(n), i32(nrhs), a, i32(lda), b, i32(ldb))
     }
 }
+
+/// Single-precision BLAS used by mixed-precision engines (float32 Gram accumulation, float64 solves).
+extension Float {
+    /// `C ← α A Aᵀ + β C` on the lower triangle of the n×n C, with A n×k (BLAS `ssyrk`).
+    public static func _syrkLower(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, beta: Float,
+                                  c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_ssyrk(CblasColMajor, CblasLower, CblasNoTrans, i32(n), i32(k), alpha, a, i32(lda), beta, c, i32(ldc))
+    }
+
+    /// `y ← α op(A) x + β y` (BLAS `sgemv`).
+    public static func _gemv(_ trans: Transpose, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                             x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasColMajor, cblasTrans(trans), i32(m), i32(n), alpha, a, i32(lda), x, 1, beta, y, 1)
+    }
+}

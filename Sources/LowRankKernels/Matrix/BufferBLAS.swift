@@ -52,6 +52,33 @@ public enum BufferBLAS {
         }
         Double._syrkLower(n: n, k: k, alpha: alpha, a: a, lda: Swift.max(1, lda), beta: beta, c: c, ldc: Swift.max(1, ldc))
     }
+
+    /// Single-precision `C ← α A Aᵀ + β C` on the lower triangle of the n×n C, with A n×k column-major (BLAS
+    /// `ssyrk`), for mixed-precision engines that accumulate a Gram matrix in float32 and solve in float64. Does
+    /// nothing when n is 0; scales C by β when k is 0.
+    @inlinable
+    public static func syrkLower(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if n == 0 { return }
+        if k == 0 {
+            for j in 0..<n { for i in j..<n { c[i + j * ldc] = beta == 0 ? 0 : beta * c[i + j * ldc] } }
+            return
+        }
+        Float._syrkLower(n: n, k: k, alpha: alpha, a: a, lda: Swift.max(1, lda), beta: beta, c: c, ldc: Swift.max(1, ldc))
+    }
+
+    /// Single-precision `y ← α op(A) x + β y` with A m×n column-major (BLAS `sgemv`).
+    @inlinable
+    public static func gemv(_ trans: Transpose, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                            x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+        let outCount = trans == .none ? m : n
+        if outCount == 0 { return }
+        if m == 0 || n == 0 {
+            for i in 0..<outCount { y[i] = beta == 0 ? 0 : beta * y[i] }
+            return
+        }
+        Float._gemv(trans, m: m, n: n, alpha: alpha, a: a, lda: Swift.max(1, lda), x: x, beta: beta, y: y)
+    }
 }
 
 /// LAPACK on raw column-major buffers, for engines that solve many small systems from preallocated workspaces.

@@ -14,7 +14,7 @@ extension CompleteCommand {
             var options = ExplicitALSOptions(rank: rank, lambda: lambda,
                                              scaling: (lambdaScale ?? .count) == .count ? .countScaled : .plain,
                                              biases: biases, maxIterations: iterations ?? 10, seed: seed,
-                                             threads: workerThreads)
+                                             threads: workerThreads, gramPrecision: precision ?? .double)
             options.tolerance = 0
             let r = try ExplicitALS.fit(train, options: options, initial: warm, observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)

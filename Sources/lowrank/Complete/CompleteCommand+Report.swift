@@ -6,11 +6,9 @@ import LowRankKernels
 extension CompleteReport {
     /// The same report with recommendations added.
     func with(recommendations: [Recommendation]) -> CompleteReport {
-        CompleteReport(method: method, users: users, items: items, ratings: ratings, rank: rank, lambda: lambda,
-                       lambdaScale: lambdaScale, threads: threads, iterations: iterations, testRmse: testRmse,
-                       testMae: testMae, testUnseen: testUnseen, k: k, precisionAtK: precisionAtK, ndcgAtK: ndcgAtK,
-                       certificate: certificate, clip: clip, grid: grid, best: best, recommendations: recommendations,
-                       seconds: seconds)
+        var report = self
+        report.recommendations = recommendations
+        return report
     }
 }
 
@@ -29,6 +27,7 @@ extension CompleteCommand {
         return CompleteReport(
             method: method.rawValue, users: train.userCount, items: train.itemCount, ratings: train.count, rank: rank,
             lambda: lambda, lambdaScale: Nullable(method == .als ? (lambdaScale ?? .count).rawValue : nil),
+            precision: method == .als ? (precision ?? .double).rawValue : nil,
             threads: workerThreads, iterations: iterations, testRmse: Nullable(errors?.rmse), testMae: Nullable(errors?.mae),
             testUnseen: Nullable(evaluation == nil ? nil : (implicit ? ranking?.unseen : errors?.unseen)),
             k: implicit ? top : nil, precisionAtK: implicit ? Nullable(ranking?.precision) : nil,

@@ -35,6 +35,8 @@ struct CompleteReport: Encodable {
     let rank: Int
     let lambda: Double
     let lambdaScale: Nullable<String>
+    /// ALS only: the Gram accumulation, "double" or "mixed" (absent for other methods).
+    let precision: String?
     let threads: Int
     let iterations: [Iteration]
     let testRmse: Nullable<Double>
@@ -50,6 +52,6 @@ struct CompleteReport: Encodable {
     let clip: [Double]?
     let grid: [GridPoint]?
     let best: Best?
-    let recommendations: [Recommendation]?
+    var recommendations: [Recommendation]?
     let seconds: Double
 }
