@@ -108,7 +108,8 @@ public enum ExplicitALS {
     /// normal equations G = B Bᵀ, B y and B 1 in the options' ``GramPrecision`` (``RowNormalEquations``: gather B into
     /// the chunk's workspace, one `syrk` and two `gemv`), then LAPACK Cholesky (`dpotrf`/`dpotrs`) in float64.
     ///
-    /// It also returns Σ_r (Σ_j y_j − zᵀ B 1) and Σ_r ‖y − Bᵀz‖², the residual sum and squares of this side's fit:
+    /// It also returns Σ_r (Σ_j y_j − zᵀ B 1) (with biases, for the μ step; 0 without) and Σ_r ‖y − Bᵀz‖², the residual
+    /// sum and squares of this side's fit:
     /// with G = B Bᵀ and (G + λw I) z = B y, ‖y − Bᵀz‖² = ‖y‖² − 2 zᵀB y + zᵀG z = ‖y‖² − zᵀ B y − λw‖z‖², so the
     /// training loss after the half-sweep costs O(d) per row instead of a pass over the ratings. Row sums are added
     /// in row order (the same for any thread count).
@@ -199,9 +200,9 @@ public enum ExplicitALS {
                                         for a in 0..<d {
                                             zRhs += x[a] * rhs[a]
                                             zNorm += x[a] * x[a]
-                                            zColumn += x[a] * column[a]
                                         }
-                                        ps[2 * r] = ySum - zColumn
+                                        if useBiases { for a in 0..<d { zColumn += x[a] * column[a] } }
+                                        ps[2 * r] = useBiases ? ySum - zColumn : 0
                                         ps[2 * r + 1] = Swift.max(0, ySquares - zRhs - shift * zNorm)
                                     }
                                 }

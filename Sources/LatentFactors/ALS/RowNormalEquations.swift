@@ -21,8 +21,8 @@ public enum GramPrecision: String, Sendable, CaseIterable {
 protocol RowNormalEquations {
     /// Workspace for rows of at most `maxCount` ratings, reading `source`'s factors.
     init(source: RowGramSource, maxCount: Int)
-    /// Fills `gram` (d × d, leading dimension d; lower triangle), `rhs` (B y) and `column` (B 1) for the row whose
-    /// other-side indices are `columns[0..<count]` and targets `y[0..<count]`.
+    /// Fills `gram` (d × d, leading dimension d; lower triangle), `rhs` (B y) and, with biases (d = k + 1), `column`
+    /// (B 1) for the row whose other-side indices are `columns[0..<count]` and targets `y[0..<count]`.
     mutating func form(columns: UnsafePointer<Int32>, count: Int, y: UnsafePointer<Double>,
                        gram: UnsafeMutablePointer<Double>, rhs: UnsafeMutablePointer<Double>,
                        column: UnsafeMutablePointer<Double>)
@@ -62,7 +62,7 @@ struct DoubleRowNormalEquations: RowNormalEquations {
         }
         BufferBLAS.syrkLower(n: d, k: count, a: block, lda: d, c: gram, ldc: d)
         BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: y, y: rhs)
-        BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ones, y: column)
+        if d > k { BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ones, y: column) }
     }
 
     func deallocate() {
@@ -104,11 +104,11 @@ struct MixedRowNormalEquations: RowNormalEquations {
         }
         BufferBLAS.syrkLower(n: d, k: count, a: block, lda: d, c: gramSingle, ldc: d)
         BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ySingle, y: vectors)
-        BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ones, y: vectors + d)
+        if d > k { BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ones, y: vectors + d) }
         for b in 0..<d {
             for a in b..<d { gram[a + b * d] = Double(gramSingle[a + b * d]) }
             rhs[b] = Double(vectors[b])
-            column[b] = Double(vectors[d + b])
+            if d > k { column[b] = Double(vectors[d + b]) }
         }
     }
 
