@@ -75,17 +75,49 @@ public enum FrequencyResponse {
 
     /// Evaluates σ_max of the full model, the reduced model and their difference on `omegas`.
     public static func errorSweep(full: LTISystem, reduced: LTISystem, omegas: [Double]) throws -> ErrorSweep {
-        try MemoryBudget.require(sweepMemoryEstimate(points: omegas.count, outputs: full.outputs, inputs: full.inputs),
+        try errorSweep(full: try samples(full, at: omegas), reduced: reduced)
+    }
+
+    /// The transfer function of one model sampled on a frequency grid, kept to compare several reduced models with
+    /// it without solving with the full model again: `values[k] = G(i ωₖ)` (p×m) and `norms[k] = σ_max(G(i ωₖ))`.
+    public struct Samples: Sendable {
+        /// The frequencies ω (rad/s).
+        public let omegas: [Double]
+        /// G(iω) at each frequency.
+        public let values: [Matrix<Complex<Double>>]
+        /// σ_max(G(iω)) at each frequency; their maximum is the grid estimate of ‖G‖_H∞ (a lower bound).
+        public let norms: [Double]
+        /// p×m of the sampled model.
+        let outputs: Int, inputs: Int
+    }
+
+    /// Samples G(iω) of `system` on `omegas` (one shifted solve per frequency, see ``evaluate(_:at:)``).
+    public static func samples(_ system: LTISystem, at omegas: [Double]) throws -> Samples {
+        try MemoryBudget.require(sweepMemoryEstimate(points: omegas.count, outputs: system.outputs, inputs: system.inputs),
                                  for: "a frequency sweep of \(omegas.count) points")
-        let g = try evaluate(full, at: omegas)
-        let gr = try evaluate(reduced, at: omegas)
-        var f: [Double] = [], r: [Double] = [], e: [Double] = []
-        for (a, b) in zip(g, gr) {
-            f.append(try a.spectralNorm())
+        let g = try evaluate(system, at: omegas)
+        return Samples(omegas: omegas, values: g, norms: try g.map { try $0.spectralNorm() },
+                       outputs: system.outputs, inputs: system.inputs)
+    }
+
+    /// σ_max of the sampled full model, of `reduced` and of their difference on the samples' grid; only `reduced` is
+    /// evaluated, so several reduced models cost one full-model sweep in all.
+    ///
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when `reduced` has other numbers of
+    ///   inputs or outputs than the sampled model.
+    public static func errorSweep(full: Samples, reduced: LTISystem) throws -> ErrorSweep {
+        guard reduced.outputs == full.outputs, reduced.inputs == full.inputs else {
+            throw LinearAlgebraError.dimensionMismatch(operation: "frequency error sweep",
+                                                       lhs: "full model p×m = \(full.outputs)×\(full.inputs)",
+                                                       rhs: "reduced model p×m = \(reduced.outputs)×\(reduced.inputs)")
+        }
+        let gr = try evaluate(reduced, at: full.omegas)
+        var r: [Double] = [], e: [Double] = []
+        for (a, b) in zip(full.values, gr) {
             r.append(try b.spectralNorm())
             e.append(try a.subtracting(b).spectralNorm())
         }
-        return ErrorSweep(omegas: omegas, full: f, reduced: r, error: e)
+        return ErrorSweep(omegas: full.omegas, full: full.norms, reduced: r, error: e)
     }
 }
 
@@ -102,35 +134,64 @@ public enum H2Norm {
     /// reusing the sparse symbolic analysis. The subtraction limits the relative accuracy to about
     /// √ε·‖G‖ when the error is tiny.
     public static func error(full: LTISystem, controllability zc: Matrix<Double>, reduced: LTISystem) throws -> Double {
-        let g2 = try norm(full, controllability: zc)
-        let zr = try DenseLyapunov.controllabilityFactor(a: reduced.a.dense, b: reduced.b)
-        let gr2 = try norm(reduced, controllability: zr)
-        let arT = reduced.a.dense.transposed.complexified
-        let schur = try arT.schur()
-        let r = arT.rows
-        let op = try LyapunovSolver.makeOperator(full, .controllability)
-        let f = try Matrix.product(full.b.complexified, .none,
-                                   try Matrix.product(reduced.b.complexified, .transpose, schur.z, .none), .none)
-            .scaled(by: Complex(-1, 0))
-        var y = Matrix<Complex<Double>>(rows: full.order, columns: r)
-        for j in 0..<r {
-            var rhs = f.columns(j..<(j + 1))
-            if j > 0 {
-                let prev = y.columns(0..<j)
-                let sCol = schur.t.submatrix(rows: 0..<j, columns: j..<(j + 1))
-                let acc = try Matrix.product(prev, .none, sCol, .none)
-                rhs = try rhs.subtracting(try op.applyE(acc))
-            }
-            let sjj = schur.t[j, j]
-            let yj = try op.solveShifted(sjj, rhs)
-            try y.setColumns(from: j, to: yj)
+        try ErrorEvaluator(full: full, controllability: zc).error(reduced: reduced)
+    }
+
+    /// ‖G − G_r‖_H2 of several reduced models of one full model (see ``error(full:controllability:reduced:)``):
+    /// ‖G‖_H2 and the sparse operator of the full pencil (its symbolic analysis) are set up once.
+    /// Not `Sendable`: the operator caches factorizations; use one evaluator per thread.
+    public struct ErrorEvaluator {
+        /// The full model.
+        public let full: LTISystem
+        /// Its controllability factor Z_c.
+        public let controllabilityFactor: Matrix<Double>
+        /// ‖G‖_H2 = ‖C Z_c‖_F of the full model.
+        public let fullNorm: Double
+        let op: LyapunovOperator
+
+        /// Prepares the full model's norm and operator.
+        public init(full: LTISystem, controllability zc: Matrix<Double>) throws {
+            self.full = full
+            self.controllabilityFactor = zc
+            self.fullNorm = try H2Norm.norm(full, controllability: zc)
+            self.op = try LyapunovSolver.makeOperator(full, .controllability)
         }
-        let x = try Matrix.product(y, .none, schur.z, .adjoint).realPart
-        let cross = try Matrix.product(try Matrix.product(full.c, .none, x, .none), .none, reduced.c, .transpose)
-        var trace = 0.0
-        for i in 0..<Swift.min(cross.rows, cross.columns) { trace += cross[i, i] }
-        let sq = g2 * g2 + gr2 * gr2 - 2 * trace
-        return Swift.max(0, sq).squareRoot()
+
+        /// ‖G − G_r‖_H2 for a reduced model with E_r = I.
+        public func error(reduced: LTISystem) throws -> Double {
+            guard reduced.inputs == full.inputs, reduced.outputs == full.outputs else {
+                throw LinearAlgebraError.dimensionMismatch(operation: "H2 error", lhs: "full model p×m = \(full.outputs)×\(full.inputs)",
+                                                           rhs: "reduced model p×m = \(reduced.outputs)×\(reduced.inputs)")
+            }
+            let g2 = fullNorm
+            let zr = try DenseLyapunov.controllabilityFactor(a: reduced.a.dense, b: reduced.b)
+            let gr2 = try norm(reduced, controllability: zr)
+            let arT = reduced.a.dense.transposed.complexified
+            let schur = try arT.schur()
+            let r = arT.rows
+            let f = try Matrix.product(full.b.complexified, .none,
+                                       try Matrix.product(reduced.b.complexified, .transpose, schur.z, .none), .none)
+                .scaled(by: Complex(-1, 0))
+            var y = Matrix<Complex<Double>>(rows: full.order, columns: r)
+            for j in 0..<r {
+                var rhs = f.columns(j..<(j + 1))
+                if j > 0 {
+                    let prev = y.columns(0..<j)
+                    let sCol = schur.t.submatrix(rows: 0..<j, columns: j..<(j + 1))
+                    let acc = try Matrix.product(prev, .none, sCol, .none)
+                    rhs = try rhs.subtracting(try op.applyE(acc))
+                }
+                let sjj = schur.t[j, j]
+                let yj = try op.solveShifted(sjj, rhs)
+                try y.setColumns(from: j, to: yj)
+            }
+            let x = try Matrix.product(y, .none, schur.z, .adjoint).realPart
+            let cross = try Matrix.product(try Matrix.product(full.c, .none, x, .none), .none, reduced.c, .transpose)
+            var trace = 0.0
+            for i in 0..<Swift.min(cross.rows, cross.columns) { trace += cross[i, i] }
+            let sq = g2 * g2 + gr2 * gr2 - 2 * trace
+            return Swift.max(0, sq).squareRoot()
+        }
     }
 }
 
