@@ -1,5 +1,7 @@
 import Foundation
 import LowRankKernels
+import LowRankSparse
+import LowRankIO
 
 extension LTISystem {
     /// Errors while loading a model.

@@ -1,5 +1,6 @@
 #if !RATINGS_FUZZ
 import LowRankKernels
+import LowRankIO
 #endif
 
 /// Why ratings (or a fold file) could not be read or used.

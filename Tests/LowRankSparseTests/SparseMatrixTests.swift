@@ -1,5 +1,6 @@
 import Testing
 @testable import LowRankKernels
+@testable import LowRankSparse
 
 /// A random sparse `n × n` matrix with about `perColumn` off-diagonal entries per column and a dominant diagonal
 /// (so it is well conditioned and nonsingular), built from triplets.

@@ -1,3 +1,5 @@
+import LowRankKernels
+
 /// Sparse LU factorization `P R A Q = L U` of a square sparse matrix by UMFPACK's unsymmetric-pattern
 /// multifrontal method (Davis 2004, ACM TOMS 30(2), Algorithm 832), for `Double` (`umfpack_di_*`) and
 /// `Complex<Double>` (`umfpack_zi_*`).

@@ -1,3 +1,4 @@
+import LowRankKernels
 import CUMFPACK
 
 // The UMFPACK seam (Davis 2004, "Algorithm 832: UMFPACK V4.3 — an unsymmetric-pattern multifrontal method",

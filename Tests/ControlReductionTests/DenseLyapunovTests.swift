@@ -1,4 +1,5 @@
 import Testing
+import ControlReduction
 import LowRankKernels
 
 @Suite struct DenseLyapunovTests {

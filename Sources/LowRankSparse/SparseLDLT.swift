@@ -1,3 +1,5 @@
+import LowRankKernels
+
 /// Sparse `P A Pᵀ = L D Lᵀ` without pivoting and without conjugation, for real symmetric and
 /// complex *symmetric* (Aᵀ = A, not Hermitian) matrices, by Davis's up-looking LDL algorithm
 /// (T. A. Davis, "Algorithm 849: a concise sparse Cholesky factorization package", ACM TOMS 31

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Dispatch
 @testable import LowRankKernels
+@testable import LowRankIO
 
 #if canImport(Glibc)
 import Glibc

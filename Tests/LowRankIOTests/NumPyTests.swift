@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LowRankKernels
+@testable import LowRankIO
 
 /// A hand-built `.npy` v1.0 file with the given header dict text and data bytes.
 func npyBytes(header: String, data: [UInt8], major: UInt8 = 1) -> [UInt8] {

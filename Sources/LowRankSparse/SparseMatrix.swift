@@ -1,4 +1,4 @@
-import Numerics
+import LowRankKernels
 
 /// A sparse matrix in compressed sparse column (CSC) form, the layout of UMFPACK, CHOLMOD and MATLAB.
 ///
@@ -116,7 +116,7 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// summed while the columns are compacted.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
-    static func assemble(rows: Int, columns: Int, rowIndices ri: [Int], columnIndices ci: [Int],
+    package static func assemble(rows: Int, columns: Int, rowIndices ri: [Int], columnIndices ci: [Int],
                          values v: [Scalar]) -> SparseMatrix {
         let nnz = ri.count
         var colPtr = [Int](repeating: 0, count: columns + 1)

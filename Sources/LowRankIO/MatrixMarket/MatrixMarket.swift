@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Numerics
+import LowRankKernels
+import LowRankSparse
 
 // Typed readers and writers on top of the byte-level parser in MatrixMarketParser.swift.
 extension MatrixMarket {

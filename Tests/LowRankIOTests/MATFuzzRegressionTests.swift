@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LowRankKernels
+@testable import LowRankIO
 
 /// Inputs found by `scripts/fuzz-mat`, kept as regression cases: each must be refused with a typed error naming the
 /// file, never read into a matrix with impossible dimensions.

@@ -52,7 +52,7 @@ public struct NDArray<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// Internal initializer for element arrays already known to match `shape`.
-    init(uncheckedShape shape: [Int], elements: [Scalar]) {
+    package init(uncheckedShape shape: [Int], elements: [Scalar]) {
         self.shape = shape
         self.elements = elements
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LowRankKernels
+@testable import LowRankIO
 
 /// Damaged MATLAB v5 files are refused before matio reads them (issue 11). Every file is built in the test
 /// (``MATv5Fixture``); the expected values are the ones written.

@@ -1,3 +1,5 @@
+import LowRankKernels
+
 /// Sparse Cholesky factorization `P A Pᵀ = L Lᵀ` of a real symmetric positive definite matrix by CHOLMOD's
 /// supernodal method (Chen, Davis, Hager, Rajamanickam 2008, ACM TOMS 35(3), Algorithm 887).
 ///

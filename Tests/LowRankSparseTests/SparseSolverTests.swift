@@ -1,5 +1,6 @@
 import Testing
 @testable import LowRankKernels
+@testable import LowRankSparse
 
 /// The 1-D Dirichlet Laplacian tridiag(−1, 2, −1) of order n (symmetric positive definite).
 func laplacian1D(_ n: Int) throws -> SparseMatrix<Double> {

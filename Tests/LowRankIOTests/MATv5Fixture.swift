@@ -1,4 +1,5 @@
 @testable import LowRankKernels
+@testable import LowRankIO
 
 /// MATLAB v5 files built byte by byte from the format description (MathWorks, "MAT-File Format", ch. 1), so the
 /// tests know every value without reading any external file.

@@ -1,6 +1,6 @@
 import Foundation
 #if !NUMPY_FUZZ  // scripts/fuzz-npy compiles this file without the package (Tests/Fuzz/NumPyFuzzSupport.swift)
-import Numerics
+import LowRankKernels
 #endif
 
 /// Errors from reading or writing NumPy `.npy` files. Every case names the file (or the `name` given to

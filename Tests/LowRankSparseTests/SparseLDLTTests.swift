@@ -1,5 +1,6 @@
 import Testing
 import LowRankKernels
+import LowRankSparse
 
 @Suite struct SparseLDLTTests {
     /// 1-D Laplacian K (SPD) and mass-like M = tridiag(1, 4, 1)/6: K + iωM is complex symmetric with a

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CBLAS
+import LowRankKernels
 import CCHOLMOD
 
 // The CHOLMOD seam (Chen, Davis, Hager, Rajamanickam 2008, "Algorithm 887: CHOLMOD, supernodal sparse Cholesky

@@ -1,3 +1,5 @@
+import LowRankKernels
+
 /// Dense continuous-time Lyapunov equations solved directly for a Cholesky factor by
 /// Hammarling's method (IMA J. Numer. Anal. 2 (1982) 303), through SLICOT `SB03OD`:
 ///

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import LowRankKernels
+@testable import LowRankIO
+@testable import LowRankSparse
 
 /// A fresh path in the temporary directory.
 func temporaryPath(_ name: String) -> String {

@@ -1,3 +1,6 @@
+import LowRankKernels
+import LowRankSparse
+
 /// MATLAB `.mat` files (v4, v5, v7.3/HDF5) through the matio library: real double matrices,
 /// dense or sparse (MATLAB's sparse storage is compressed sparse column, as ``SparseMatrix``).
 ///
