@@ -47,26 +47,27 @@ let package = Package(
 
         // MARK: Domain modules (never importing one another)
 
-        // Links: kernels, sparse, IO + SLICOT (dense Lyapunov, SB03OD).                  apt: + libslicot-dev
+        // Uses kernels, sparse (ADI shifted solves), IO (model files); links theirs + SLICOT (DenseLyapunov, SB03OD).
+        // apt: kernels' + libsuitesparse-dev libmatio-dev zlib1g-dev libslicot-dev
         .target(
             name: "ControlReduction",
             dependencies: ["LowRankKernels", "LowRankSparse", "LowRankIO", "CSLICOT"]
         ),
-        // Links: kernels, IO (FCIDUMP text and gzip, .npy tensors); no SuiteSparse symbol is used.
+        // Uses kernels and IO (FCIDUMP text and gzip, .npy tensors); links what LowRankIO links, no library of its own.
         .target(
             name: "QuantumLowRank",
             dependencies: ["LowRankKernels", "LowRankIO"]
         ),
-        // Links: kernels, IO (ratings files, .npy models).
+        // Uses kernels and IO (ratings files, .npy models); links what LowRankIO links, no library of its own.
         .target(
             name: "LatentFactors",
             dependencies: ["LowRankKernels", "LowRankIO"]
         ),
+        // The CLI: every layer and domain module.
         .executableTarget(
             name: "lowrank",
             dependencies: [
                 "LowRankKernels",
-                "LowRankSparse",
                 "LowRankIO",
                 "ControlReduction",
                 "QuantumLowRank",

@@ -40,18 +40,18 @@ public struct SparseCholesky: Sendable {
 
     /// Analyses the pattern of the square matrix `pattern` (`cholmod_analyze`, supernodal by default).
     ///
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` for a non-square matrix,
-    ///   ``LinearAlgebraError/emptyMatrix(argument:)`` for `0 × 0`,
-    ///   ``LinearAlgebraError/sparseSolver(library:status:message:)`` when CHOLMOD fails.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` for a non-square matrix,
+    ///   `LinearAlgebraError.emptyMatrix(argument:)` for `0 × 0`,
+    ///   `LinearAlgebraError.sparseSolver(library:status:message:)` when CHOLMOD fails.
     public static func analyze(pattern: SparseMatrix<Double>, method: Method = .supernodal) throws -> Symbolic {
         Symbolic(object: try CHOLMODSymbolicObject(pattern, supernodal: CHOLMODSymbolicObject.code(method)))
     }
 
     /// Factors `a` (symmetric positive definite, same pattern as the analysis) with `cholmod_factorize`.
     ///
-    /// - Throws: ``LinearAlgebraError/notPositiveDefinite(routine:order:)`` with the order of the first failing
-    ///   leading minor of the permuted matrix, ``LinearAlgebraError/invalidArgument(argument:reason:)`` when the
-    ///   pattern differs from the analysis, ``LinearAlgebraError/nonFinite(argument:)`` for NaN/Inf entries.
+    /// - Throws: `LinearAlgebraError.notPositiveDefinite(routine:order:)` with the order of the first failing
+    ///   leading minor of the permuted matrix, `LinearAlgebraError.invalidArgument(argument:reason:)` when the
+    ///   pattern differs from the analysis, `LinearAlgebraError.nonFinite(argument:)` for NaN/Inf entries.
     public init(factorizing a: SparseMatrix<Double>, symbolic: Symbolic) throws {
         numeric = try CHOLMODNumericObject(a, symbolic: symbolic.object)
     }
@@ -63,8 +63,8 @@ public struct SparseCholesky: Sendable {
 
     /// Solves `A X = B` for all columns of `B` at once (`cholmod_solve` with `CHOLMOD_A`).
     ///
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when `B` has the wrong number of
-    ///   rows, ``LinearAlgebraError/nonFinite(argument:)`` for NaN/Inf in `B`.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` when `B` has the wrong number of
+    ///   rows, `LinearAlgebraError.nonFinite(argument:)` for NaN/Inf in `B`.
     public func solve(_ b: Matrix<Double>) throws -> Matrix<Double> {
         let n = dimension
         guard b.rows == n else {

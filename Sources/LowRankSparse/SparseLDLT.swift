@@ -70,7 +70,7 @@ public struct SparseLDLT<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// Numeric factorization of `a` (same pattern as the analysis). Throws
-    /// ``LinearAlgebraError/singular(routine:index:)`` on a zero pivot.
+    /// `LinearAlgebraError.singular(routine:index:)` on a zero pivot.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
     public init(factorizing a: SparseMatrix<Scalar>, symbolic s: Symbolic) throws {

@@ -33,19 +33,19 @@ public struct SparseLU<Scalar: LinearAlgebraScalar>: Sendable {
     /// Analyses the sparsity pattern of the square matrix `pattern` (its values guide pivoting strategy only)
     /// with `umfpack_di_symbolic` / `umfpack_zi_symbolic`.
     ///
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` for a non-square matrix,
-    ///   ``LinearAlgebraError/emptyMatrix(argument:)`` for `0 × 0`,
-    ///   ``LinearAlgebraError/sparseSolver(library:status:message:)`` when UMFPACK fails.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` for a non-square matrix,
+    ///   `LinearAlgebraError.emptyMatrix(argument:)` for `0 × 0`,
+    ///   `LinearAlgebraError.sparseSolver(library:status:message:)` when UMFPACK fails.
     public static func analyze(pattern: SparseMatrix<Scalar>) throws -> Symbolic {
         Symbolic(object: try UMFPACKSymbolicObject(pattern))
     }
 
     /// Factors `a` with a previous symbolic analysis of the same pattern (`umfpack_*_numeric`).
     ///
-    /// - Throws: ``LinearAlgebraError/invalidArgument(argument:reason:)`` when `a`'s pattern differs from the
-    ///   analysed one, ``LinearAlgebraError/nonFinite(argument:)`` for NaN/Inf entries,
-    ///   ``LinearAlgebraError/singular(routine:index:)`` (1-based column of the first zero pivot, 0 if unknown)
-    ///   for a singular matrix, ``LinearAlgebraError/sparseSolver(library:status:message:)`` otherwise.
+    /// - Throws: `LinearAlgebraError.invalidArgument(argument:reason:)` when `a`'s pattern differs from the
+    ///   analysed one, `LinearAlgebraError.nonFinite(argument:)` for NaN/Inf entries,
+    ///   `LinearAlgebraError.singular(routine:index:)` (1-based column of the first zero pivot, 0 if unknown)
+    ///   for a singular matrix, `LinearAlgebraError.sparseSolver(library:status:message:)` otherwise.
     public init(factorizing a: SparseMatrix<Scalar>, symbolic: Symbolic) throws {
         numeric = try UMFPACKNumericObject(a, symbolic: symbolic.object)
     }
@@ -60,8 +60,8 @@ public struct SparseLU<Scalar: LinearAlgebraScalar>: Sendable {
     /// Solves `op(A) X = B` column by column, `op` ∈ {identity, transpose `Aᵀ`, adjoint `Aᴴ`}
     /// (`umfpack_*_solve` with `UMFPACK_A`, `UMFPACK_Aat`, `UMFPACK_At`).
     ///
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when `B` has the wrong number of
-    ///   rows, ``LinearAlgebraError/nonFinite(argument:)`` for NaN/Inf in `B`.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` when `B` has the wrong number of
+    ///   rows, `LinearAlgebraError.nonFinite(argument:)` for NaN/Inf in `B`.
     public func solve(_ b: Matrix<Scalar>, _ trans: Transpose = .none) throws -> Matrix<Scalar> {
         let n = dimension
         guard b.rows == n else {

@@ -43,8 +43,8 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// Wraps CSC arrays after validating them: `columnPointers` has `columns + 1` non-decreasing entries from 0 to
     /// `rowIndices.count == values.count`, and row indices lie in `0..<rows`, strictly increasing in each column.
     ///
-    /// - Throws: ``LinearAlgebraError/invalidArgument(argument:reason:)`` or
-    ///   ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` describing the first violation.
+    /// - Throws: `LinearAlgebraError.invalidArgument(argument:reason:)` or
+    ///   `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` describing the first violation.
     public init(rows: Int, columns: Int, columnPointers: [Int], rowIndices: [Int], values: [Scalar]) throws {
         guard rows >= 0, columns >= 0 else {
             throw LinearAlgebraError.invalidArgument(argument: "rows/columns", reason: "negative dimension")
@@ -88,7 +88,7 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// Duplicate positions are summed (the Matrix Market and MATLAB `sparse` convention); row indices end up
     /// sorted within each column. Cost O(nnz + rows + columns) (two counting-sort passes, Davis 2006, §2.4).
     ///
-    /// - Throws: ``LinearAlgebraError`` when the arrays differ in length or an index lies outside the shape.
+    /// - Throws: `LinearAlgebraError` when the arrays differ in length or an index lies outside the shape.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
     public init(rows: Int, columns: Int, rowIndices: [Int], columnIndices: [Int], values: [Scalar]) throws {
@@ -344,7 +344,7 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     ///
     /// `A x` scatters column by column (axpy form); `Aᵀ x` and `Aᴴ x` gather (dot form) — both stream the CSC
     /// arrays once.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when `x` has the wrong length.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` when `x` has the wrong length.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
     public func apply(_ x: [Scalar], _ trans: Transpose = .none) throws -> [Scalar] {
@@ -395,7 +395,7 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// The sparse × dense product `op(A) · B`, one sparse product per column of `B`; O(nnz · B.columns).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` on mismatched inner dimensions.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` on mismatched inner dimensions.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
     public func multiplied(by b: Matrix<Scalar>, _ trans: Transpose = .none) throws -> Matrix<Scalar> {
@@ -420,7 +420,7 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// `A + p·E` for a same-shape sparse `E`; the result's pattern is the union of both patterns (entries that
     /// cancel stay stored), so every shift `p` yields the same pattern — what a reusable symbolic factorization
     /// (``SparseLU/analyze(pattern:)``) needs for the shifted systems `(A + pE) X = B` of ADI. O(nnz(A) + nnz(E)).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when the shapes differ.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` when the shapes differ.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
     public func scaledAndAdded(_ e: SparseMatrix, scaledBy p: Scalar) throws -> SparseMatrix {
@@ -461,7 +461,7 @@ public struct SparseMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
         return out
     }
 
-    /// Throws ``LinearAlgebraError/nonFinite(argument:)`` when a stored value is NaN or ±Inf.
+    /// Throws `LinearAlgebraError.nonFinite(argument:)` when a stored value is NaN or ±Inf.
     public func requireFinite(_ argument: String) throws {
         guard isFinite else { throw LinearAlgebraError.nonFinite(argument: argument) }
     }
@@ -499,7 +499,7 @@ public struct CSRMatrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// `y = A x`, one dot product per row; O(nnz).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when `x` has the wrong length.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch(operation:lhs:rhs:)` when `x` has the wrong length.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Complex<Double>)
     public func apply(_ x: [Scalar]) throws -> [Scalar] {

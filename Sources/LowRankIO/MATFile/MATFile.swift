@@ -2,7 +2,7 @@ import LowRankKernels
 import LowRankSparse
 
 /// MATLAB `.mat` files (v4, v5, v7.3/HDF5) through the matio library: real double matrices,
-/// dense or sparse (MATLAB's sparse storage is compressed sparse column, as ``SparseMatrix``).
+/// dense or sparse (MATLAB's sparse storage is compressed sparse column, as `SparseMatrix`).
 ///
 /// Every v5 file is checked before matio touches it (matio would skip a compressed variable that fails to inflate
 /// and read a damaged one without verifying its checksum): each element must lie inside the file, each compressed
@@ -29,7 +29,7 @@ public enum MATFile {
 
     /// Reads variable `name` as a dense or sparse real matrix.
     /// - Throws: ``Error`` naming the file (``Error/corrupt(file:variable:reason:)`` for a damaged v5 file,
-    ///   refused before matio reads it), or ``LinearAlgebraError`` for non-finite or inconsistent data.
+    ///   refused before matio reads it), or `LinearAlgebraError` for non-finite or inconsistent data.
     public static func read(_ path: String, variable name: String) throws -> Variable {
         try InputFile.requireRegularFile(path)
         let v = try load(path, variable: name)

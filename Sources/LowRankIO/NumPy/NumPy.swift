@@ -67,7 +67,7 @@ public enum NumPyError: Error, Equatable, Sendable, CustomStringConvertible {
 /// is little-endian on every supported platform) or as `'float64'`/`'complex128'`/`'d'`/`'D'`. Big-endian and
 /// every other dtype are rejected (``NumPyError/unsupportedDType(file:descr:)``). Like `numpy.load`, the
 /// dict must have exactly the three keys. C-order (row-major) data are transposed into the Fortran order
-/// of ``NDArray``. The data section must have exactly the implied size; shape products are checked for
+/// of `NDArray`. The data section must have exactly the implied size; shape products are checked for
 /// overflow and against the bytes present before anything is allocated.
 ///
 /// Writing produces version 1.0 (2.0 when the header exceeds 65535 bytes) with `fortran_order: True`,
@@ -94,7 +94,7 @@ public enum NumPy {
         }
     }
 
-    /// Reads a rank-2 `.npy` file as a ``Matrix`` (see ``read(_:as:)``); other ranks throw
+    /// Reads a rank-2 `.npy` file as a `Matrix` (see ``read(_:as:)``); other ranks throw
     /// ``NumPyError/malformedHeader(file:reason:)``.
     public static func readMatrix<Scalar: LinearAlgebraScalar>(_ path: String, as type: Scalar.Type = Scalar.self)
         throws -> Matrix<Scalar>

@@ -7,7 +7,7 @@ import Numerics
 /// i₀ + n₀·(i₁ + n₁·(i₂ + …)), the layout of ``Matrix`` and of NumPy's `order='F'`.
 ///
 /// Rank 0 (shape `[]`) holds one scalar; any dimension may be 0. This is the in-memory form of a
-/// NumPy `.npy` file (see ``NumPy``); rank-2 arrays convert to and from ``Matrix``, rank-1 arrays to
+/// NumPy `.npy` file (see `NumPy`); rank-2 arrays convert to and from ``Matrix``, rank-1 arrays to
 /// and from `[Scalar]`.
 public struct NDArray<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// The extent of each axis (NumPy's `shape`), in axis order.
