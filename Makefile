@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/release/lowrank
 
-.PHONY: deps build demo test bench fuzz clean
+.PHONY: deps build demo test check-layers bench fuzz clean
 
 deps:
 	@bash scripts/install-deps
@@ -13,8 +13,14 @@ build: deps
 demo: build
 	@bash scripts/demo
 
+# check-layers: C imports only in Internals/ seams, declared layer dependencies, and a LowRankKernels-only client
+# that links none of SuiteSparse, matio, zlib, SLICOT (one small release build of the kernel module).
 test: deps
 	$(SWIFT) test -c release
+	SWIFT=$(SWIFT) bash scripts/check-layers
+
+check-layers:
+	SWIFT=$(SWIFT) bash scripts/check-layers
 
 bench: build
 	$(BIN) bench kernels

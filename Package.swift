@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "LowRankKernels", targets: ["LowRankKernels"]),
+        .library(name: "LowRankSparse", targets: ["LowRankSparse"]),
+        .library(name: "LowRankIO", targets: ["LowRankIO"]),
         .library(name: "ControlReduction", targets: ["ControlReduction"]),
         .library(name: "QuantumLowRank", targets: ["QuantumLowRank"]),
         .library(name: "LatentFactors", targets: ["LatentFactors"]),
@@ -17,30 +19,56 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // MARK: Public modules
+        // MARK: Layers (each C library is imported by one seam file in the Internals/ folder of one module;
+        // scripts/check-layers proves it and that LowRankKernels alone links none of the others)
+
+        // Dense kernel layer: Matrix, NDArray, factorizations, truncation, randomized SVD, eigensolvers, FFT.
+        // Links: OpenBLAS (CBLAS), LAPACKE, FFTW.            apt: libopenblas-dev liblapacke-dev libfftw3-dev
         .target(
             name: "LowRankKernels",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW", "CUMFPACK", "CCHOLMOD", "CSLICOT", "CMatio", "CZlib",
+                "CBLAS", "CLAPACKE", "CFFTW",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        // Sparse storage (CSC) and direct solvers: SparseLU (UMFPACK), SparseCholesky (CHOLMOD), SparseLDLT.
+        // Links: the kernel layer's libraries + UMFPACK, CHOLMOD.                     apt: + libsuitesparse-dev
+        .target(
+            name: "LowRankSparse",
+            dependencies: ["LowRankKernels", "CUMFPACK", "CCHOLMOD"]
+        ),
+        // File formats: Matrix Market (.mtx, dense and sparse), NumPy .npy, MATLAB .mat (matio), gzip (zlib),
+        // checked input files and atomic writes.
+        // Links: the sparse layer's libraries + matio, zlib.                 apt: + libmatio-dev zlib1g-dev
+        .target(
+            name: "LowRankIO",
+            dependencies: ["LowRankKernels", "LowRankSparse", "CMatio", "CZlib"]
+        ),
+
+        // MARK: Domain modules (never importing one another)
+
+        // Uses kernels, sparse (ADI shifted solves), IO (model files); links theirs + SLICOT (DenseLyapunov, SB03OD).
+        // apt: kernels' + libsuitesparse-dev libmatio-dev zlib1g-dev libslicot-dev
         .target(
             name: "ControlReduction",
-            dependencies: ["LowRankKernels"]
+            dependencies: ["LowRankKernels", "LowRankSparse", "LowRankIO", "CSLICOT"]
         ),
+        // Uses kernels and IO (FCIDUMP text and gzip, .npy tensors); links what LowRankIO links, no library of its own.
         .target(
             name: "QuantumLowRank",
-            dependencies: ["LowRankKernels"]
+            dependencies: ["LowRankKernels", "LowRankIO"]
         ),
+        // Uses kernels and IO (ratings files, .npy models); links what LowRankIO links, no library of its own.
         .target(
             name: "LatentFactors",
-            dependencies: ["LowRankKernels"]
+            dependencies: ["LowRankKernels", "LowRankIO"]
         ),
+        // The CLI: every layer and domain module.
         .executableTarget(
             name: "lowrank",
             dependencies: [
                 "LowRankKernels",
+                "LowRankIO",
                 "ControlReduction",
                 "QuantumLowRank",
                 "LatentFactors",
@@ -49,17 +77,21 @@ let package = Package(
         ),
 
         // MARK: C system libraries (module maps only; no unsafeFlags)
+        // Kernel layer
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke",
                        providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3",
                        providers: [.apt(["libfftw3-dev"])]),
+        // Sparse layer
         .systemLibrary(name: "CUMFPACK", providers: [.apt(["libsuitesparse-dev"])]),
         .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
-        .systemLibrary(name: "CSLICOT", providers: [.apt(["libslicot-dev"])]),
+        // IO layer
         .systemLibrary(name: "CMatio", pkgConfig: "matio", providers: [.apt(["libmatio-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // ControlReduction only
+        .systemLibrary(name: "CSLICOT", providers: [.apt(["libslicot-dev"])]),
 
         // MARK: Examples
         .executableTarget(
@@ -104,20 +136,28 @@ let package = Package(
             dependencies: ["LowRankKernels", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .testTarget(
+            name: "LowRankSparseTests",
+            dependencies: ["LowRankSparse", "LowRankKernels"]
+        ),
+        .testTarget(
+            name: "LowRankIOTests",
+            dependencies: ["LowRankIO", "LowRankSparse", "LowRankKernels"]
+        ),
+        .testTarget(
             name: "LowRankCLITests",
             dependencies: ["lowrank"]
         ),
         .testTarget(
             name: "QuantumLowRankTests",
-            dependencies: ["QuantumLowRank", "LowRankKernels"]
+            dependencies: ["QuantumLowRank", "LowRankKernels", "LowRankIO"]
         ),
         .testTarget(
             name: "LatentFactorsTests",
-            dependencies: ["LatentFactors", "LowRankKernels"]
+            dependencies: ["LatentFactors", "LowRankKernels", "LowRankIO"]
         ),
         .testTarget(
             name: "ControlReductionTests",
-            dependencies: ["ControlReduction", "LowRankKernels"]
+            dependencies: ["ControlReduction", "LowRankKernels", "LowRankIO"]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LowRankKernels
+import LowRankIO
 import QuantumLowRank
 
 /// `lowrank tt-compress FILE.npy --tolerance ε`: the TT-SVD of a NumPy array, with its TT ranks, storage

@@ -1,6 +1,7 @@
 import Testing
 import ControlReduction
 import LowRankKernels
+import LowRankIO
 
 @Suite struct SystemIOTests {
     @Test(arguments: ["slicot_build", "slicot_CDplayer"])

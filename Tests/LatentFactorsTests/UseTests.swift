@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LowRankKernels
+import LowRankIO
 @testable import LatentFactors
 
 /// A random sparse users × items rating set (values 1…5 with a planted rank-2 structure), about `density` observed.

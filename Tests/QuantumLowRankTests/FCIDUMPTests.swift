@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LowRankKernels
+import LowRankIO
 import QuantumLowRank
 
 /// A gzip member holding `data` in one stored (uncompressed) deflate block (RFC 1951 §3.2.4, RFC 1952).

@@ -1,5 +1,6 @@
 import Foundation
 import LowRankKernels
+import LowRankSparse
 
 /// Which Lyapunov equation of an ``LTISystem``.
 public enum LyapunovEquation: String, Sendable, CaseIterable {

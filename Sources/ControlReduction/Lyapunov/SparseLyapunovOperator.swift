@@ -1,4 +1,5 @@
 import LowRankKernels
+import LowRankSparse
 
 /// Sparse backend of ``LyapunovOperator``. The sparsity pattern of `A + pE` is the same for
 /// every shift, so the symbolic analysis (ordering) is done once — by CHOLMOD for symmetric

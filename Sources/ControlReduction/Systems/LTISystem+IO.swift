@@ -1,5 +1,7 @@
 import Foundation
 import LowRankKernels
+import LowRankSparse
+import LowRankIO
 
 extension LTISystem {
     /// Errors while loading a model.
@@ -67,7 +69,7 @@ extension LTISystem {
     }
 
     /// Writes the system as `A.mtx B.mtx C.mtx [E.mtx] [D.mtx]` into the folder `directory`, atomically
-    /// (``AtomicDirectory``): the folder appears complete or not at all, so no stale `E.mtx` of an earlier model can
+    /// (`AtomicDirectory`): the folder appears complete or not at all, so no stale `E.mtx` of an earlier model can
     /// remain beside the new files. An existing `directory` is replaced only when it is an earlier output or empty.
     public func write(to directory: String) throws {
         try AtomicDirectory.write(to: directory) { folder in

@@ -1,4 +1,5 @@
 import LowRankKernels
+import LowRankSparse
 
 /// A system matrix held densely or sparsely; algorithms see it through ``LyapunovOperator``.
 public enum SystemMatrix: Sendable {

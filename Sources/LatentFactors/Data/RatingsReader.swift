@@ -1,6 +1,7 @@
 import Foundation
 #if !RATINGS_FUZZ
 import LowRankKernels
+import LowRankIO
 #endif
 
 /// Why ratings (or a fold file) could not be read or used.

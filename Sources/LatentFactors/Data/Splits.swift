@@ -1,4 +1,5 @@
 import LowRankKernels
+import LowRankIO
 
 /// A partition of the entries of ``Ratings`` into a training and a test set sharing the same users, items and id
 /// maps (so indices agree between them).

@@ -1,4 +1,5 @@
 import LowRankKernels
+import LowRankIO
 
 /// A model folder (see ``FactorModel/write(to:)``) that cannot be read back.
 public struct ModelFolderError: Error, Equatable, Sendable, CustomStringConvertible {

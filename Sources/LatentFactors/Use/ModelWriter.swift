@@ -1,4 +1,5 @@
 import LowRankKernels
+import LowRankIO
 
 extension FactorModel {
     /// File names of a model folder written by ``write(to:)``.

@@ -11,7 +11,7 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     /// Number of columns.
     public private(set) var columns: Int
     /// Column-major elements, `rows · columns` of them.
-    public internal(set) var elements: [Scalar]
+    public package(set) var elements: [Scalar]
 
     /// A `rows × columns` matrix filled with `value` (zero by default). Negative sizes count as 0.
     public init(rows: Int, columns: Int, repeating value: Scalar = .zero) {
@@ -36,7 +36,7 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// Internal initializer for element arrays whose count is already known to be right.
-    @usableFromInline init(uncheckedRows rows: Int, columns: Int, elements: [Scalar]) {
+    @usableFromInline package init(uncheckedRows rows: Int, columns: Int, elements: [Scalar]) {
         self.rows = rows
         self.columns = columns
         self.elements = elements

@@ -1,4 +1,5 @@
 import LowRankKernels
+import LowRankIO
 
 /// A molecular Hamiltonian in Molpro's FCIDUMP format (Knowles & Handy, Comput. Phys. Commun. 54, 75 (1989)):
 ///

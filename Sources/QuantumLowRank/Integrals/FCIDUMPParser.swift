@@ -1,8 +1,9 @@
 // Streaming byte-level FCIDUMP parser. Depends only on the standard library, FCIDUMPError.swift and
-// LowRankKernels' DecimalText (DecimalText.swift + DecimalParsing.swift + PowersOfFive.swift), so
+// LowRankIO's DecimalText (DecimalText.swift + DecimalParsing.swift + PowersOfFive.swift), so
 // scripts/fuzz-fcidump can compile it standalone with -D FCIDUMP_FUZZ.
 #if !FCIDUMP_FUZZ
 import LowRankKernels
+import LowRankIO
 #endif
 
 /// Everything an FCIDUMP file holds, in plain arrays (no linear-algebra types).

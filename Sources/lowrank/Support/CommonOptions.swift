@@ -1,5 +1,6 @@
 import ArgumentParser
 import LowRankKernels
+import LowRankIO
 
 /// Options every subcommand takes.
 struct CommonOptions: ParsableArguments {

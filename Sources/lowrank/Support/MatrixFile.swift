@@ -1,4 +1,5 @@
 import LowRankKernels
+import LowRankIO
 
 /// Loads a dense matrix from a Matrix Market (`.mtx`) or NumPy (`.npy`) file, real or complex
 /// according to the file's own header.

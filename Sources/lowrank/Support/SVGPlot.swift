@@ -1,5 +1,6 @@
 import Foundation
 import LowRankKernels
+import LowRankIO
 
 /// Minimal SVG line plots on logarithmic axes (no dependencies), for `--plot`.
 struct SVGPlot {
