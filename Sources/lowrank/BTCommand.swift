@@ -2,6 +2,7 @@ import ArgumentParser
 import ControlReduction
 import Foundation
 import LowRankKernels
+import LowRankIO
 
 /// `lowrank bt MODEL`: balanced truncation to one or several orders from one pair of Gramians, with the bound and
 /// the measured H∞ and H2 errors, and optionally a time-domain simulation of the full and reduced models.

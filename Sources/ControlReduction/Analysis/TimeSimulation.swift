@@ -1,5 +1,6 @@
 import Foundation
 import LowRankKernels
+import LowRankSparse
 
 /// Time-domain simulation of `E x' = A x + B u`, `y = C x + D u` from the zero initial state by the Crank–Nicolson
 /// (trapezoidal) rule with a fixed step h:

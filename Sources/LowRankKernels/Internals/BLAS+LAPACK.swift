@@ -127,9 +127,16 @@ extension Double {
         LAPACKE_dpotrf_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), a, i32(lda))
     }
 
+    /// With one right-hand side, the two triangular solves L y = b, Lᵀ x = y run as level-2 `dtrsv` (what `dpotrs`
+    /// computes, without the level-3 `dtrsm` set-up that dominates for small n).
     public static func _potrs(n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int,
                               b: UnsafeMutablePointer<Double>, ldb: Int) -> Int32 {
-        LAPACKE_dpotrs_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), a, i32(lda), b, i32(ldb))
+        if nrhs == 1 {
+            cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, i32(n), a, i32(lda), b, 1)
+            cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, i32(n), a, i32(lda), b, 1)
+            return 0
+        }
+        return LAPACKE_dpotrs_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), a, i32(lda), b, i32(ldb))
     }
 
     public static func _pstrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
@@ -282,9 +289,15 @@ extension Complex where RealType == Double {
         LAPACKE_zpotrf_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), lc(a), i32(lda))
     }
 
+    /// With one right-hand side, L y = b and Lᴴ x = y by level-2 `ztrsv` (see the real case).
     public static func _potrs(n: Int, nrhs: Int, a: UnsafePointer<Complex<Double>>, lda: Int,
                               b: UnsafeMutablePointer<Complex<Double>>, ldb: Int) -> Int32 {
-        LAPACKE_zpotrs_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), lc(a), i32(lda), lc(b), i32(ldb))
+        if nrhs == 1 {
+            cblas_ztrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, i32(n), a, i32(lda), b, 1)
+            cblas_ztrsv(CblasColMajor, CblasLower, CblasConjTrans, CblasNonUnit, i32(n), a, i32(lda), b, 1)
+            return 0
+        }
+        return LAPACKE_zpotrs_work(colMajor, CChar(UInt8(ascii: "L")), i32(n), i32(nrhs), lc(a), i32(lda), lc(b), i32(ldb))
     }
 
     public static func _pstrf(n: Int, a: UnsafeMutablePointer<Complex<Double>>, lda: Int,
