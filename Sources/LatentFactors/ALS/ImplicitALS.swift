@@ -38,13 +38,18 @@ public enum ImplicitALS {
                             itemFactors: try Matrix(rows: k, columns: n, elements: y), userIds: ratings.userIds,
                             itemIds: ratings.itemIds, userIndex: ratings.userIndex, itemIndex: ratings.itemIndex)
             }
+            var gramY = gram(y, k: k)
             for iteration in 0..<options.maxIterations {
-                try halfSweep(offsets: ratings.rowOffsets, indices: ratings.rowItems, other: y, factors: &x, options: options)
-                try halfSweep(offsets: ratings.columnOffsets, indices: ratings.columnUsers, other: x, factors: &y,
-                              options: options)
+                _ = try halfSweep(offsets: ratings.rowOffsets, indices: ratings.rowItems, other: y, gram: gramY,
+                                  factors: &x, options: options)
+                let gramX = gram(x, k: k)
+                let observed = try halfSweep(offsets: ratings.columnOffsets, indices: ratings.columnUsers, other: x,
+                                             gram: gramX, factors: &y, options: options, observedTerms: true)
+                gramY = gram(y, k: k)
                 let record = IterationRecord(iteration: iteration + 1,
-                                             objective: objective(ratings, x, y, options), trainRMSE: nil,
-                                             seconds: ExplicitALS.seconds(since: start))
+                                             objective: objective(gramX: gramX, gramY: gramY, observedTerms: observed,
+                                                                  x, y, options),
+                                             trainRMSE: nil, seconds: ExplicitALS.seconds(since: start))
                 history.append(record)
                 observer(record, try model())
             }
@@ -66,14 +71,21 @@ public enum ImplicitALS {
         return g
     }
 
-    /// Updates every row of one side against the other side's fixed factors `other` (k × count, column j = f_j).
-    static func halfSweep(offsets: [Int], indices: [Int32], other: [Double], factors: inout [Double],
-                          options: ImplicitALSOptions) throws {
+    /// Updates every row of one side against the other side's fixed factors `other` (k × count, column j = f_j), whose
+    /// Gram `g` = Σ_j f_j f_jᵀ (both triangles) the caller computed.
+    ///
+    /// With `observedTerms`, it also returns Σ_r Σ_{j∈Ω_r} [c (1 − s_rj)² − s_rj²] with s_rj = f_jᵀ x_r for the new x_r
+    /// (one `gemv` on the gathered block per row; the observed-pair part of the objective, see
+    /// ``objective(gramX:gramY:observedTerms:_:_:_:)``), added in row order; otherwise 0.
+    static func halfSweep(offsets: [Int], indices: [Int32], other: [Double], gram g: [Double], factors: inout [Double],
+                          options: ImplicitALSOptions, observedTerms: Bool = false) throws -> Double {
         let k = options.rank
-        let g = gram(other, k: k)
         let c = options.interactionConfidence, cMinusOne = c - 1, lambda = options.lambda
         let solver = options.solver
         let parts = RowParallel.chunks(offsets: offsets, pieces: reductionPieces)
+        var terms = [Double](repeating: 0, count: observedTerms ? Swift.max(0, offsets.count - 1) : 0)
+        try terms.withUnsafeMutableBufferPointer { pterms in
+        nonisolated(unsafe) let pterms = pterms
         try factors.withUnsafeMutableBufferPointer { pfac in
             try other.withUnsafeBufferPointer { pother in
                 try g.withUnsafeBufferPointer { pgram in
@@ -97,8 +109,7 @@ public enum ImplicitALS {
                                         continue
                                     }
                                     for j in 0..<count {
-                                        let src = others + Int(pind[lo + j]) * k, dst = block + j * k
-                                        for t in 0..<k { dst[t] = src[t] }
+                                        (block + j * k).update(from: others + Int(pind[lo + j]) * k, count: k)
                                     }
                                     // b = c Σ_{i∈Ω} f_i
                                     BufferBLAS.gemv(.none, m: k, n: count, alpha: c, a: block, lda: k, x: ones, y: rhs)
@@ -143,6 +154,12 @@ public enum ImplicitALS {
                                             rs = next
                                         }
                                     }
+                                    if observedTerms {
+                                        BufferBLAS.gemv(.transpose, m: k, n: count, a: block, lda: k, x: xr, y: tmp)
+                                        var sum = 0.0
+                                        for j in 0..<count { sum += c * (1 - tmp[j]) * (1 - tmp[j]) - tmp[j] * tmp[j] }
+                                        pterms[row] = sum
+                                    }
                                 }
                             }
                         }
@@ -150,38 +167,18 @@ public enum ImplicitALS {
                 }
             }
         }
+        }
+        return terms.reduce(0, +)
     }
 
-    /// L = Σ_u x_uᵀ G x_u + Σ_Ω [c (1 − s_ui)² − s_ui²] + λ(‖X‖² + ‖Y‖²) with s_ui = x_uᵀ y_i and G = YᵀY: the sum
-    /// over all pairs, with the observed pairs corrected. Partial sums per fixed chunk, added in chunk order.
-    static func objective(_ ratings: Ratings, _ x: [Double], _ y: [Double], _ options: ImplicitALSOptions) -> Double {
-        let k = options.rank, c = options.interactionConfidence
-        let gy = gram(y, k: k), gx = gram(x, k: k)
+    /// L = Σ_u x_uᵀ G_Y x_u + Σ_Ω [c (1 − s_ui)² − s_ui²] + λ(‖X‖² + ‖Y‖²) with s_ui = x_uᵀ y_i: the sum over all
+    /// pairs, with the observed pairs corrected. Σ_u x_uᵀ G_Y x_u = ⟨G_Y, G_X⟩ (Frobenius), from the two Grams the
+    /// sweep forms anyway; the observed part comes from the item half-sweep (`observedTerms`).
+    static func objective(gramX: [Double], gramY: [Double], observedTerms: Double, _ x: [Double], _ y: [Double],
+                          _ options: ImplicitALSOptions) -> Double {
         var all = 0.0
-        for t in 0..<(k * k) { all += gy[t] * gx[t] }  // Σ_u x_uᵀ G x_u = ⟨G_Y, G_X⟩
-        let parts = RowParallel.chunks(offsets: ratings.rowOffsets, pieces: reductionPieces)
-        var partial = [Double](repeating: 0, count: parts.count)
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeBufferPointer { py in
-                ratings.rowItems.withUnsafeBufferPointer { pi in
-                    partial.withUnsafeMutableBufferPointer { pp in
-                        nonisolated(unsafe) let (px, py, pi, pp) = (px, py, pi, pp)
-                        try? RowParallel.run(threads: options.threads, chunks: parts) { rows in
-                            guard let x0 = px.baseAddress, let y0 = py.baseAddress else { return }
-                            var sum = 0.0
-                            for u in rows {
-                                for e in ratings.rowOffsets[u]..<ratings.rowOffsets[u + 1] {
-                                    let s = dot(x0 + u * k, y0 + Int(pi[e]) * k, k)
-                                    sum += c * (1 - s) * (1 - s) - s * s
-                                }
-                            }
-                            if let index = parts.firstIndex(of: rows) { pp[index] = sum }
-                        }
-                    }
-                }
-            }
-        }
+        for t in 0..<Swift.min(gramX.count, gramY.count) { all += gramY[t] * gramX[t] }
         let norms = x.reduce(0) { $0 + $1 * $1 } + y.reduce(0) { $0 + $1 * $1 }
-        return all + partial.reduce(0, +) + options.lambda * norms
+        return all + observedTerms + options.lambda * norms
     }
 }
