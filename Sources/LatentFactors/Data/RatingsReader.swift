@@ -147,6 +147,13 @@ public enum RatingsReader {
             var ranges = [Range<Int>](repeating: 0..<0, count: needed)
             var start = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             var number = 0, skipped = 0
+            // One record per line at most: reserve once instead of growing the arrays by doubling.
+            var lineCount = 0, scan = start
+            while scan < count, let hit = memchr(base + scan, 0x0A, count - scan) {
+                lineCount += 1
+                scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
+            }
+            b.reserve(lineCount + 1)
             while start < count {
                 let end = memchr(base + start, 0x0A, count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
                 var lineEnd = end
@@ -394,6 +401,14 @@ public enum RatingsReader {
 
         init(path: String) { self.path = path }
 
+        /// Room for `records` more records without reallocation.
+        mutating func reserve(_ records: Int) {
+            users.reserveCapacity(users.count + records)
+            items.reserveCapacity(items.count + records)
+            values.reserveCapacity(values.count + records)
+            lines.reserveCapacity(lines.count + records)
+        }
+
         mutating func add(_ fields: [ArraySlice<UInt8>], user: Int, item: Int, rating: Int,
                           line: Int) throws(RatingsError) {
             let needed = Swift.max(user, item, rating) + 1
@@ -489,14 +504,19 @@ public enum RatingsReader {
             var start = [Int](repeating: 0, count: userIds.count + 1)
             for u in users { start[Int(u) + 1] += 1 }
             for u in 0..<userIds.count { start[u + 1] += start[u] }
-            // Duplicates are now adjacent, in file order.
+            // The records in (user, item, file) order, read once each; everything below is sequential but the
+            // writes of entryOfRecord.
+            let sortedItems = order.map { items[Int($0)] }
+            let sortedValues = order.map { values[Int($0)] }
+            // Duplicates are now adjacent within a user's segment, in file order.
             if duplicates == .refuse {
                 var worst: (first: Int, second: Int)?
-                for p in 1..<Swift.max(1, order.count) {
-                    let a = Int(order[p - 1]), b = Int(order[p])
-                    guard users[a] == users[b] && items[a] == items[b] else { continue }
-                    if let w = worst, w.second <= lines[b] { continue }
-                    worst = (lines[a], lines[b])
+                for u in 0..<userIds.count where start[u + 1] - start[u] > 1 {
+                    for p in (start[u] + 1)..<start[u + 1] where sortedItems[p] == sortedItems[p - 1] {
+                        let a = lines[Int(order[p - 1])], b = lines[Int(order[p])]
+                        if let w = worst, w.second <= b { continue }
+                        worst = (a, b)
+                    }
                 }
                 if let (first, second) = worst {
                     throw RatingsError(path: path, line: second,
@@ -509,18 +529,17 @@ public enum RatingsReader {
             rowItems.reserveCapacity(values.count)
             rowValues.reserveCapacity(values.count)
             var entryOfRecord = [Int32](repeating: 0, count: values.count)
-            var p = 0
             for u in 0..<userIds.count {
-                p = start[u]
+                var p = start[u]
                 while p < start[u + 1] {
+                    let item = sortedItems[p]
                     var q = p + 1
-                    let item = items[Int(order[p])]
-                    while q < start[u + 1] && items[Int(order[q])] == item { q += 1 }
+                    while q < start[u + 1] && sortedItems[q] == item { q += 1 }
                     let entry = Int32(rowItems.count)
                     var mean = 0.0  // Σ v/n rather than (Σ v)/n, so that finite values cannot overflow
-                    for s in p..<q { entryOfRecord[Int(order[s])] = entry; mean += values[Int(order[s])] / Double(q - p) }
+                    for s in p..<q { entryOfRecord[Int(order[s])] = entry; mean += sortedValues[s] / Double(q - p) }
                     rowItems.append(item)
-                    rowValues.append(duplicates == .mean ? mean : values[Int(order[q - 1])])
+                    rowValues.append(duplicates == .mean ? mean : sortedValues[q - 1])
                     p = q
                 }
                 offsets[u + 1] = rowItems.count
