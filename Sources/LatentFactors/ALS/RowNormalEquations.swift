@@ -38,6 +38,17 @@ struct RowGramSource: @unchecked Sendable {  // read-only pointers, valid for on
     let single: UnsafePointer<Float>?
 }
 
+/// Gathers factor columns `columns[0..<count]` (k entries each) into the columns of `block` (leading dimension d),
+/// with a 1 in row k when d = k + 1 (the bias row of B).
+@inline(__always)
+func gather<Scalar: BinaryFloatingPoint>(_ columns: UnsafePointer<Int32>, count: Int, from factors: UnsafePointer<Scalar>,
+                                         rank k: Int, into block: UnsafeMutablePointer<Scalar>, dimension d: Int) {
+    for j in 0..<count {
+        (block + j * d).update(from: factors + Int(columns[j]) * k, count: k)
+        if d > k { block[j * d + k] = 1 }
+    }
+}
+
 /// ``GramPrecision/double``: B is gathered in float64 and its Gram formed by `dsyrk`.
 struct DoubleRowNormalEquations: RowNormalEquations {
     let source: RowGramSource
@@ -56,10 +67,7 @@ struct DoubleRowNormalEquations: RowNormalEquations {
                        column: UnsafeMutablePointer<Double>) {
         let k = source.rank, d = source.dimension
         guard let factors = source.double else { return }
-        for j in 0..<count {
-            (block + j * d).update(from: factors + Int(columns[j]) * k, count: k)
-            if d > k { block[j * d + k] = 1 }
-        }
+        gather(columns, count: count, from: factors, rank: k, into: block, dimension: d)
         BufferBLAS.syrkLower(n: d, k: count, a: block, lda: d, c: gram, ldc: d)
         BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: y, y: rhs)
         if d > k { BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ones, y: column) }
@@ -97,11 +105,8 @@ struct MixedRowNormalEquations: RowNormalEquations {
                        column: UnsafeMutablePointer<Double>) {
         let k = source.rank, d = source.dimension
         guard let factors = source.single else { return }
-        for j in 0..<count {
-            (block + j * d).update(from: factors + Int(columns[j]) * k, count: k)
-            if d > k { block[j * d + k] = 1 }
-            ySingle[j] = Float(y[j])
-        }
+        gather(columns, count: count, from: factors, rank: k, into: block, dimension: d)
+        for j in 0..<count { ySingle[j] = Float(y[j]) }
         BufferBLAS.syrkLower(n: d, k: count, a: block, lda: d, c: gramSingle, ldc: d)
         BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ySingle, y: vectors)
         if d > k { BufferBLAS.gemv(.none, m: d, n: count, a: block, lda: d, x: ones, y: vectors + d) }
