@@ -157,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlReductionTests",
-            dependencies: ["ControlReduction", "LowRankKernels", "LowRankIO"]
+            dependencies: ["ControlReduction", "LowRankKernels", "LowRankSparse", "LowRankIO"]
         ),
     ]
 )

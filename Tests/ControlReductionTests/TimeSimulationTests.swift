@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ControlReduction
 import LowRankKernels
+import LowRankSparse
 
 @Suite struct TimeSimulationTests {
     /// e x' = −x + u, y = x + d u with a unit step from x(0) = 0. The Crank–Nicolson recurrence
