@@ -13,6 +13,13 @@ extension BadInputCatalogue {
         BadInput(name: "bench boundary at", args: ["bench", "kernels", "--dgemm-size", "100", "--zgemm-size", "10",
                                                    "--svd-size", "10", "--repeats", "1", "--memory-limit", "240000", "--json"],
                  status: 0),
+        // bench matrix-market holds two parsed documents: 2 × 30000 doubles for the 200 × 150 array → 480000 bytes.
+        BadInput(name: "bench matrix-market boundary below", args: ["bench", "matrix-market", "p.mtx", "--repeats", "1",
+                                                                    "--memory-limit", "479999"],
+                 message: ["two parsed copies of p.mtx needs about 480 kB"], setup: { try $0.copy(planted, to: "p.mtx") }),
+        BadInput(name: "bench matrix-market boundary at", args: ["bench", "matrix-market", "p.mtx", "--repeats", "1",
+                                                                 "--memory-limit", "480000", "--json"],
+                 status: 0, setup: { try $0.copy(planted, to: "p.mtx") }),
         // compress holds 3 m·n doubles: 200 × 150 → 720000 bytes.
         BadInput(name: "compress boundary below", args: ["compress", "p.mtx", "--memory-limit", "719999"],
                  message: ["the SVD of a 200×150 matrix needs about 720 kB"], setup: { try $0.copy(planted, to: "p.mtx") }),

@@ -56,6 +56,9 @@ extension BadInputCatalogue {
         refused("tt-compress --tolerance -1", ["tt-compress", "a.npy", "--tolerance", "-1"], ["--tolerance must be finite and ≥ 0"]),
         refused("bench --repeats 0", ["bench", "kernels", "--repeats", "0"], ["--repeats 0: must be in 1…1000"]),
         refused("bench --dgemm-size -5", ["bench", "kernels", "--dgemm-size", "-5"], ["--dgemm-size -5: must be ≥ 1"]),
+        refused("bench matrix-market --repeats 0", ["bench", "matrix-market", "p.mtx", "--repeats", "0"],
+                ["--repeats 0: must be in 1…1000"], setup: { try $0.copy(planted, to: "p.mtx") }),
+        refused("bench matrix-market without a file", ["bench", "matrix-market"], ["Missing expected argument '<file>'"]),
         BadInput(name: "dmrg --conserve parity on heisenberg", args: ["dmrg", "--model", "heisenberg", "--sites", "8", "--conserve", "parity"],
                  message: ["parity"]),
     ]

@@ -179,6 +179,24 @@ import Testing
         }
     }
 
+    /// `bench matrix-market` JSON contract (issue 13): the keys, the file's size and entry count, and both number
+    /// parsers reading the planted matrix bit for bit alike.
+    @Test func benchMatrixMarketKeysAndIdenticalParsers() throws {
+        let file = "Data/kernels/planted_200x150.mtx"
+        let d = try json(["bench", "matrix-market", file, "--repeats", "1", "--json"])
+        for k in ["file", "bytes", "entries", "eisel_lemire_seconds", "standard_seconds", "speedup", "identical"] {
+            #expect(d[k] != nil, "\(k)")
+        }
+        #expect(d["identical"] as? Bool == true)
+        #expect(d["file"] as? String == file)
+        #expect(d["entries"] as? Int == 200 * 150)
+        let size = try FileManager.default.attributesOfItem(atPath: Self.root.appendingPathComponent(file).path)[.size]
+        #expect((d["bytes"] as? NSNumber)?.intValue == (size as? NSNumber)?.intValue)
+        let el = try #require(d["eisel_lemire_seconds"] as? Double), standard = try #require(d["standard_seconds"] as? Double)
+        #expect(el > 0 && standard > 0)
+        #expect(abs(try #require(d["speedup"] as? Double) - standard / el) <= 1e-12 * standard / el)
+    }
+
     @Test func badInputExitsNonZeroWithMessage() throws {
         let r = try run(["compress", "Data/does-not-exist.mtx"])
         #expect(r.status != 0)

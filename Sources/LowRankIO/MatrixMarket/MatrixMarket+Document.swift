@@ -6,4 +6,9 @@ extension MatrixMarket {
     public static func readDocument(_ path: String) throws -> Document {
         try withFileBytes(path) { try parse(bytes: $0, name: path) }
     }
+
+    /// ``readDocument(_:)`` with the data values converted by `numbers` (for `lowrank bench matrix-market`).
+    package static func readDocument(_ path: String, numbers: NumberParser) throws -> Document {
+        try withFileBytes(path) { try parse(bytes: $0, name: path, numbers: numbers) }
+    }
 }

@@ -92,17 +92,32 @@ public enum MatrixMarket {
         public var isComplex: Bool { header.field == .complex }
     }
 
+    /// The decimal-to-double conversion of the data values (issue 13 measures one against the other with
+    /// `lowrank bench matrix-market`). Both are correctly rounded and accept the same tokens, so they give
+    /// bit-identical documents and the same errors.
+    package enum NumberParser: String, CaseIterable, Sendable {
+        /// Clinger's fast path and Eisel–Lemire on the raw bytes, `strtod` for what they cannot decide (the default).
+        case eiselLemire = "eisel-lemire"
+        /// The token's syntax checked byte by byte, then the C library's `strtod` (what `Double(Substring)` calls).
+        case standard
+    }
+
     /// Parses a Matrix Market file held in memory. `name` is used in error messages.
     ///
     /// - Throws: ``MatrixMarketError`` naming `name` and the 1-based line of the first problem.
     public static func parse(bytes: UnsafeRawBufferPointer, name: String) throws -> Document {
+        try parse(bytes: bytes, name: name, numbers: .eiselLemire)
+    }
+
+    /// ``parse(bytes:name:)`` with the data values converted by `numbers`.
+    package static func parse(bytes: UnsafeRawBufferPointer, name: String, numbers: NumberParser) throws -> Document {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw MatrixMarketError.malformedHeader(file: name, line: 1,
                                                     reason: "empty file; expected a %%MatrixMarket banner")
         }
         let start = base.assumingMemoryBound(to: UInt8.self)
-        return try MatrixMarketParser(name: name, start: UnsafePointer(start), end: UnsafePointer(start + bytes.count))
-            .parse()
+        return try MatrixMarketParser(name: name, start: UnsafePointer(start), end: UnsafePointer(start + bytes.count),
+                                      numbers: numbers).parse()
     }
 
     /// Parses a Matrix Market file held in memory. `name` is used in error messages.
@@ -146,6 +161,29 @@ private struct ChunkOutput {
 
 @inline(__always) private func isInlineSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 || c == 11 || c == 12 }
 
+/// The conversion of one value token; `parseChunk` is specialized for each conformer, so the data loop holds no
+/// per-value branch on ``MatrixMarket/NumberParser``.
+private protocol ValueScanner {
+    func scan(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, integerOnly: Bool) -> DecimalScan
+}
+
+/// ``MatrixMarket/NumberParser/eiselLemire``: `scanDecimal` with the pinned power tables.
+private struct EiselLemireValues: ValueScanner {
+    let tables: DecimalTables
+    @inline(__always)
+    func scan(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, integerOnly: Bool) -> DecimalScan {
+        scanDecimal(p, end, integerOnly: integerOnly, tables)
+    }
+}
+
+/// ``MatrixMarket/NumberParser/standard``: `scanDecimalStandard` (syntax check, then `strtod`).
+private struct StandardValues: ValueScanner {
+    @inline(__always)
+    func scan(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, integerOnly: Bool) -> DecimalScan {
+        scanDecimalStandard(p, end, integerOnly: integerOnly)
+    }
+}
+
 /// Pointers are only read; the buffer outlives every parse call.
 private struct SendablePointer: @unchecked Sendable { let p: UnsafePointer<UInt8> }
 
@@ -154,6 +192,7 @@ struct MatrixMarketParser: @unchecked Sendable {
     let name: String
     let start: UnsafePointer<UInt8>
     let end: UnsafePointer<UInt8>
+    var numbers: MatrixMarket.NumberParser = .eiselLemire
 
     /// Bytes of data region that make a chunk worth its own thread. The fuzz build (`-D MATRIX_MARKET_FUZZ`)
     /// lowers it so that small inputs exercise the chunked parallel path too.
@@ -418,6 +457,21 @@ struct MatrixMarketParser: @unchecked Sendable {
     /// Parses the data lines in `[from, to)`; `lineBase` is the line number of the first one.
     private func parseChunk(_ from: UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>, lineBase: Int,
                             layout: EntryLayout, header: MatrixMarket.Header) throws -> ChunkOutput {
+        switch numbers {
+        case .eiselLemire:
+            return try DecimalTables.with { tables in
+                try parseChunk(from, to, lineBase: lineBase, layout: layout, header: header,
+                               values: EiselLemireValues(tables: tables))
+            }
+        case .standard:
+            return try parseChunk(from, to, lineBase: lineBase, layout: layout, header: header, values: StandardValues())
+        }
+    }
+
+    /// ``parseChunk(_:_:lineBase:layout:header:)`` with the value tokens converted by `scanner`.
+    private func parseChunk<V: ValueScanner>(_ from: UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>, lineBase: Int,
+                                             layout: EntryLayout, header: MatrixMarket.Header,
+                                             values scanner: V) throws -> ChunkOutput {
         var out = ChunkOutput()
         // Reserve by the declared count, bounded by what the bytes can hold (2 bytes per number at least).
         let bytes = to - from
@@ -429,7 +483,7 @@ struct MatrixMarketParser: @unchecked Sendable {
             out.rowIndices.reserveCapacity(maxEntries * mirrorFactor)
             out.columnIndices.reserveCapacity(maxEntries * mirrorFactor)
         }
-        try DecimalTables.with { tables in
+        do {
             var p = from
             var line = lineBase
             let rows = header.rows, columns = header.columns
@@ -452,8 +506,8 @@ struct MatrixMarketParser: @unchecked Sendable {
                     }
                 }
                 var re = 0.0, im = 0.0
-                if layout.valuesPerEntry >= 1 { re = try value(&p, to, line, layout.integerOnly, tables) }
-                if layout.valuesPerEntry == 2 { im = try value(&p, to, line, false, tables) }
+                if layout.valuesPerEntry >= 1 { re = try value(&p, to, line, layout.integerOnly, scanner) }
+                if layout.valuesPerEntry == 2 { im = try value(&p, to, line, false, scanner) }
                 while p < to, isInlineSpace(p.pointee) { p += 1 }
                 if p < to {
                     guard p.pointee == 10 else {
@@ -527,14 +581,14 @@ struct MatrixMarketParser: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func value(_ p: inout UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>, _ line: Int,
-                       _ integerOnly: Bool, _ tables: DecimalTables) throws -> Double {
+    private func value<V: ValueScanner>(_ p: inout UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>, _ line: Int,
+                                        _ integerOnly: Bool, _ scanner: V) throws -> Double {
         if p < to && !isInlineSpace(p.pointee) && p.pointee != 10 {
             // Fast path: already at the token (array data has no leading blanks).
         } else {
             try requireField(&p, to, line, "value")
         }
-        switch scanDecimal(p, to, integerOnly: integerOnly, tables) {
+        switch scanner.scan(p, to, integerOnly: integerOnly) {
         case let .value(v, q):
             p = q
             return v

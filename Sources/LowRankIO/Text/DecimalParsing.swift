@@ -124,6 +124,24 @@ func strtodFallback(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) 
     }
 }
 
+/// When `[p, end)` starts with the whole token `nan`, `inf` or `infinity` (any case), the end of that token; else nil.
+/// (Both scanners call it where no digit was seen, after the sign and an optional '.'.)
+@inline(__always)
+func nonFiniteWordEnd(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+    var q = p
+    var letters = 0
+    var word: UInt64 = 0
+    while q < end, !isTokenEnd(q.pointee), letters < 9 {
+        word = (word << 8) | UInt64(q.pointee | 0x20)
+        letters += 1
+        q += 1
+    }
+    guard q == end || isTokenEnd(q.pointee) else { return nil }
+    let nan: UInt64 = 0x6E_61_6E, inf: UInt64 = 0x69_6E_66
+    let infinity: UInt64 = 0x69_6E_66_69_6E_69_74_79
+    return (letters == 3 && (word == nan || word == inf)) || (letters == 8 && word == infinity) ? q : nil
+}
+
 /// Scans a decimal number starting at `p` (which must be inside `[p, end)`), ending at whitespace or `end`.
 ///
 /// The accepted grammar is `[+-]? (digits [. digits*] | . digits) ([eE] [+-]? digits)?`; with `integerOnly`,
@@ -179,22 +197,7 @@ func scanDecimal(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, int
         tooManyDigits = significant > 19
     }
     if !sawDigit {
-        // nan / inf / infinity?
-        var q = p
-        var letters = 0
-        var word: UInt64 = 0
-        while q < end, !isTokenEnd(q.pointee), letters < 9 {
-            word = (word << 8) | UInt64(q.pointee | 0x20)
-            letters += 1
-            q += 1
-        }
-        if q == end || isTokenEnd(q.pointee) {
-            let nan: UInt64 = 0x6E_61_6E, inf: UInt64 = 0x69_6E_66
-            let infinity: UInt64 = 0x69_6E_66_69_6E_69_74_79
-            if (letters == 3 && (word == nan || word == inf)) || (letters == 8 && word == infinity) {
-                return .nonFinite(end: q)
-            }
-        }
+        if let q = nonFiniteWordEnd(p, end) { return .nonFinite(end: q) }
         return .malformed(integerOnly ? .integer : .number)
     }
     if p < end && (p.pointee == 101 || p.pointee == 69) {  // e E
