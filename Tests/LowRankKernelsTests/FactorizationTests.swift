@@ -55,6 +55,16 @@ import LowRankKernels
         #expect(try TestSupport.orthogonalityDefect(e.eigenvectors) < 1e-13)
     }
 
+    @Test func leadingEigenvectorsComeLargestFirst() throws {
+        // diag(1, 3, 2): the eigenvectors of 3 and 2 are e₂ and e₃ (exact, up to sign).
+        let d = try Matrix<Double>([[1, 0, 0], [0, 3, 0], [0, 0, 2]])
+        let top = try d.symmetricEigen().leadingEigenvectors(2)
+        #expect(top.count == 6)
+        #expect(top.map(Swift.abs) == [0, 1, 0, 0, 0, 1])
+        #expect(try d.symmetricEigen().leadingEigenvectors(5).count == 9)          // clamped to n
+        #expect(try d.symmetricEigen(vectors: false).leadingEigenvectors(2).isEmpty)
+    }
+
     @Test func generalEigenOfCompanionMatrix() throws {
         // Companion matrix of (x−1)(x−2)(x²+1) = x⁴ − 3x³ + 3x² − 3x + 2: roots 1, 2, ±i.
         let c = try Matrix<Double>([[3, -3, 3, -2], [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]])

@@ -8,6 +8,22 @@ public struct SymmetricEigenResult<Scalar: LinearAlgebraScalar>: Sendable {
     public let eigenvalues: [Double]
     /// Orthonormal eigenvectors as columns (empty when only values were requested).
     public let eigenvectors: Matrix<Scalar>
+
+    /// The eigenvectors of the `count` largest eigenvalues, largest first, as the columns of an n × `count`
+    /// column-major array: column j is eigenvector n − 1 − j of ``eigenvectors`` (LAPACK returns λ ascending).
+    /// This is the kept basis of a reduced density matrix ρ = θθᵀ (White, PRL 69, 2863 (1992)).
+    /// `count` is clamped to [0, n]; empty when only values were computed.
+    public func leadingEigenvectors(_ count: Int) -> [Scalar] {
+        let n = eigenvectors.rows
+        guard n > 0, eigenvectors.columns == n else { return [] }
+        let kept = Swift.min(Swift.max(count, 0), n)
+        var top = [Scalar]()
+        top.reserveCapacity(n * kept)
+        eigenvectors.elements.withUnsafeBufferPointer { v in
+            for j in 0..<kept { top.append(contentsOf: v[(n - 1 - j) * n ..< (n - j) * n]) }
+        }
+        return top
+    }
 }
 
 /// Eigenvalues (and optionally right eigenvectors) of a general square matrix, `A v = λ v`.

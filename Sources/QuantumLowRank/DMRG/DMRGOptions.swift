@@ -41,7 +41,8 @@ public enum DMRG {
         /// Noise amplitude α: the density-matrix perturbation of White (PRB 72, 180403 (2005)) for two-site
         /// updates, the expansion coefficient for one-site updates. 0 switches it off.
         public var noise: Double
-        /// Residual target ‖H_eff x − θ x‖ of the Lanczos eigensolver per update.
+        /// Residual target ‖H_eff x − θ x‖ of the local eigensolver per update (Davidson in the enlarged-block
+        /// engine, Lanczos in the others).
         public var eigensolverTolerance: Double
 
         /// A sweep with the given parameters.
@@ -71,9 +72,10 @@ public enum DMRG {
         /// Noise amplitude during the ramp and the first full-χ sweep (default 1e-5 for two-site; one-site
         /// updates use it as the expansion coefficient, halving it every sweep instead of switching it off).
         public var noise: Double
-        /// Lanczos residual target per update (default 1e-7; 1e-5 during the ramp).
+        /// Residual target ‖H_eff x − θ x‖ of the local eigensolver (Davidson or Lanczos, by engine) per
+        /// update (default 1e-7; 1e-5 during the ramp).
         public var eigensolverTolerance: Double
-        /// Krylov vectors per Lanczos cycle (default 20).
+        /// Krylov (Lanczos) or search-space (Davidson) vectors per cycle (default 20).
         public var maxKrylovDimension: Int
         /// Two-site (default) or one-site updates.
         public var algorithm: Algorithm
@@ -176,7 +178,7 @@ public enum DMRG {
         public var sweep: Int
         /// The parameters used.
         public var parameters: SweepParameters
-        /// The sweep's energy: the lowest Lanczos Ritz value of its local updates. Each is the variational
+        /// The sweep's energy: the lowest Ritz value of its local updates. Each is the variational
         /// energy of the untruncated local (two-site) state, so this is an upper bound to the ground-state
         /// energy; it is the sweep energy Block and block2 report.
         public var energy: Double
@@ -195,14 +197,16 @@ public enum DMRG {
         public var matrixVectorProducts: Int
         /// Number of local updates in the sweep.
         public var updates: Int
-        /// Updates whose Lanczos run stopped before reaching its tolerance (reported, never silent).
+        /// Updates whose eigensolver stopped before reaching its tolerance (reported, never silent).
         public var unconvergedEigensolves: Int
-        /// Largest final Lanczos residual of the sweep.
+        /// Largest final eigensolver residual of the sweep.
         public var maxEigensolverResidual: Double
-        /// Floating-point operations of the sweep's GEMM-shaped work, counted from the actual bond
-        /// dimensions: effective-Hamiltonian products, two-site tensors, density matrices, projections and
-        /// environment updates (two-site updates; 0 for one-site). Divided by ``seconds`` it gives the
-        /// sustained rate to compare with one-thread DGEMM.
+        /// Floating-point operations of the sweep's GEMM-shaped work, 2 m n k per m × k by k × n product,
+        /// counted from the actual block dimensions by every engine alike: effective-Hamiltonian products
+        /// (and, for Davidson, its diagonal), the starting two-site tensor, density matrices, White's noise
+        /// term, projections and environment updates, for two-site and one-site sweeps. Eigendecompositions,
+        /// SVDs and copies are not counted. Divided by ``seconds`` it gives the sustained rate to compare with
+        /// one-thread DGEMM.
         public var gemmFlops: Double
     }
 

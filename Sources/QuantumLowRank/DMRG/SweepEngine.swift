@@ -54,21 +54,25 @@ final class SweepEngine: SweepRunner {
         var products: Int
         var residual: Double
         var converged: Bool
-        /// Floating-point operations of the update's GEMM-shaped work (products, θ, environment).
+        /// Floating-point operations of the update's GEMM-shaped work, by the convention of
+        /// ``DMRG/SweepRecord/gemmFlops``.
         var gemmFlops: Double = 0
     }
 
-    /// GEMM flops of one H_eff product on [Dl, dp, Dr] with MPO bonds (wl, wr), merged block W of size
-    /// (wl·dp) × (dp·wr): 2 wl dp Dl² Dr + 2 wl wr dp² Dl Dr + 2 wr dp Dl Dr².
-    static func productFlops(dl: Int, dr: Int, dp: Int, wl: Int, wr: Int) -> Double {
+    /// GEMM flops of one three-step contraction L · W · R of a [Dl, dp, Dr] tensor with MPO bonds (wl, wr) and
+    /// merged block W of size (wl·dp) × (dp·wr): 2 wl dp Dl² Dr + 2 wl wr dp² Dl Dr + 2 wr dp Dl Dr² (the three
+    /// GEMMs of ``EffectiveHamiltonian``). An H_eff product (dp = d or d²) and an environment extension through
+    /// a [Dl, d, Dr] site tensor have this same cost.
+    static func contractionFlops(dl: Int, dp: Int, dr: Int, wl: Int, wr: Int) -> Double {
         let (a, b, p, x, y) = (Double(dl), Double(dr), Double(dp), Double(wl), Double(wr))
         return 2 * x * p * a * a * b + 2 * x * y * p * p * a * b + 2 * y * p * a * b * b
     }
 
-    /// GEMM flops of extending an environment through a [Dl, d, Dr] tensor with MPO bonds (wl, wr).
-    static func environmentFlops(dl: Int, d: Int, dr: Int, wl: Int, wr: Int) -> Double {
-        let (a, b, p, x, y) = (Double(dl), Double(dr), Double(d), Double(wl), Double(wr))
-        return 2 * x * p * a * a * b + 2 * x * y * p * p * a * b + 2 * y * p * a * b * b
+    /// GEMM flops of the first two steps of that contraction (``Environment/halfLeft(_:ket:dl:d:n:mpo:)`` and
+    /// its mirror), the noise term P = (L ⊗ W) θ: 2 wl d Dl² n + 2 wl wr d² Dl n for an open side of width n.
+    static func halfContractionFlops(dl: Int, d: Int, n: Int, wl: Int, wr: Int) -> Double {
+        let (a, m, p, x, y) = (Double(dl), Double(n), Double(d), Double(wl), Double(wr))
+        return 2 * x * p * a * a * m + 2 * x * y * p * p * a * m
     }
 
     /// Lanczos on H_eff starting from `x`.
@@ -102,12 +106,13 @@ final class SweepEngine: SweepRunner {
             rightEnv[i + 1] = Environment.extendRight(rightEnv[i + 2]!, site: tensors[i + 1], mpo: mpo[i + 1])
         }
         let k2 = Double(k)
-        var flops = Double(r.matrixVectorProducts) * Self.productFlops(dl: dl, dr: dr, dp: d1 * d2, wl: h.wl, wr: h.wr)
+        var flops = Double(r.matrixVectorProducts) * Self.contractionFlops(dl: dl, dp: d1 * d2, dr: dr, wl: h.wl, wr: h.wr)
         flops += 2 * Double(dl * d1 * d2 * dr * a.shape[2])                                   // θ = A_i A_{i+1}
         flops += 2 * Double(rightward ? dl * d1 * dl * d1 : d2 * dr * d2 * dr) * Double(rightward ? d2 * dr : dl * d1)  // ρ
+        flops += split.noiseFlops
         flops += 2 * k2 * Double(dl * d1 * d2 * dr)                                           // projection
-        flops += rightward ? Self.environmentFlops(dl: dl, d: d1, dr: k, wl: mpo[i].shape[0], wr: mpo[i].shape[1])
-                           : Self.environmentFlops(dl: k, d: d2, dr: dr, wl: mpo[i + 1].shape[0], wr: mpo[i + 1].shape[1])
+        flops += rightward ? Self.contractionFlops(dl: dl, dp: d1, dr: k, wl: mpo[i].shape[0], wr: mpo[i].shape[1])
+                           : Self.contractionFlops(dl: k, dp: d2, dr: dr, wl: mpo[i + 1].shape[0], wr: mpo[i + 1].shape[1])
         return Update(energy: r.eigenvalue, truncationError: split.truncationError, products: r.matrixVectorProducts,
                       residual: r.residualNorm, converged: r.converged, gemmFlops: flops)
     }
@@ -118,6 +123,8 @@ final class SweepEngine: SweepRunner {
         var right: Matrix<Double>
         var truncationError: Double
         var spectrum: [Double]
+        /// GEMM flops of White's noise term (P and PPᵀ), 0 without noise.
+        var noiseFlops: Double = 0
     }
 
     /// Kept rank: the cutoff on relative discarded weight, at most χ, at least 1.
@@ -136,23 +143,29 @@ final class SweepEngine: SweepRunner {
                                 dr: Int, _ p: DMRG.SweepParameters) throws -> Split {
         let m = theta.rows, n = theta.columns
         var rho: Matrix<Double>
+        var noiseFlops = 0.0
         if rightward {
             rho = try Matrix.product(theta, .none, theta, .transpose)
             if p.noise > 0 {
+                noiseFlops = Self.halfContractionFlops(dl: dl, d: d1, n: n, wl: mpo[i].shape[0], wr: mpo[i].shape[1])
                 let pert = theta.elements.withUnsafeBufferPointer {
                     Environment.halfLeft(leftEnv[i]!, ket: $0.baseAddress!, dl: dl, d: d1, n: n, mpo: mpo[i])
                 }
                 let pm = try Matrix(rows: m, columns: pert.count / m, elements: pert)
+                noiseFlops += 2 * Double(m) * Double(m) * Double(pm.columns)
                 let w = pm.elements.reduce(0) { $0 + $1 * $1 }
                 if w > 0 { try Matrix.multiplyAdd(pm, .none, pm, .transpose, alpha: p.noise / w, beta: 1, into: &rho) }
             }
         } else {
             rho = try Matrix.product(theta, .transpose, theta, .none)
             if p.noise > 0 {
+                noiseFlops = Self.halfContractionFlops(dl: dr, d: d2, n: m, wl: mpo[i + 1].shape[1],
+                                                       wr: mpo[i + 1].shape[0])
                 let pert = theta.elements.withUnsafeBufferPointer {
                     Environment.halfRight(rightEnv[i + 2]!, tensor: $0.baseAddress!, n: m, d: d2, dr: dr, mpo: mpo[i + 1])
                 }
                 let pm = try Matrix(rows: pert.count / n, columns: n, elements: pert)
+                noiseFlops += 2 * Double(n) * Double(n) * Double(pm.rows)
                 let w = pm.elements.reduce(0) { $0 + $1 * $1 }
                 if w > 0 { try Matrix.multiplyAdd(pm, .transpose, pm, .none, alpha: p.noise / w, beta: 1, into: &rho) }
             }
@@ -161,24 +174,19 @@ final class SweepEngine: SweepRunner {
         let count = e.eigenvalues.count
         let weights = e.eigenvalues.reversed().map { Swift.max($0, 0).squareRoot() }
         let k = try keptRank(weights, p)
-        var topVectors = [Double]()                                                // the top-k eigenvectors, largest first
-        topVectors.reserveCapacity(count * k)
-        e.eigenvectors.elements.withUnsafeBufferPointer { v in
-            for j in 0..<k { topVectors.append(contentsOf: v[(count - 1 - j) * count ..< (count - j) * count]) }
-        }
-        let basis = try Matrix(rows: count, columns: k, elements: topVectors)
+        let basis = try Matrix(rows: count, columns: k, elements: e.leadingEigenvectors(k))
         if rightward {
             var rest = try Matrix.product(basis, .transpose, theta, .none)          // k × n
             let kept = rest.elements.reduce(0) { $0 + $1 * $1 }
             rest = rest.scaled(by: kept > 0 ? 1 / kept.squareRoot() : 1)
             return Split(left: basis, right: rest, truncationError: Swift.max(0, 1 - kept),
-                         spectrum: Array(weights.prefix(k)))
+                         spectrum: Array(weights.prefix(k)), noiseFlops: noiseFlops)
         } else {
             var rest = try Matrix.product(theta, .none, basis, .none)               // m × k
             let kept = rest.elements.reduce(0) { $0 + $1 * $1 }
             rest = rest.scaled(by: kept > 0 ? 1 / kept.squareRoot() : 1)
             return Split(left: rest, right: basis.transposed, truncationError: Swift.max(0, 1 - kept),
-                         spectrum: Array(weights.prefix(k)))
+                         spectrum: Array(weights.prefix(k)), noiseFlops: noiseFlops)
         }
     }
 
@@ -192,6 +200,8 @@ final class SweepEngine: SweepRunner {
         let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 1]!, mpo: [mpo[i]])
         let r = try solve(h, start: m0.elements, tolerance: p.eigensolverTolerance, site: i)
         let alpha = p.noise
+        let wl = mpo[i].shape[0], wr = mpo[i].shape[1]
+        var flops = Double(r.matrixVectorProducts) * Self.contractionFlops(dl: dl, dp: d, dr: dr, wl: wl, wr: wr)
         if rightward {
             let next = tensors[i + 1]
             var expanded = try Matrix(rows: dl * d, columns: dr, elements: r.eigenvector)
@@ -200,6 +210,7 @@ final class SweepEngine: SweepRunner {
                     Environment.halfLeft(leftEnv[i]!, ket: $0.baseAddress!, dl: dl, d: d, n: dr, mpo: mpo[i])
                 }
                 let pm = try Matrix(rows: dl * d, columns: pert.count / (dl * d), elements: pert).scaled(by: alpha)
+                flops += Self.halfContractionFlops(dl: dl, d: d, n: dr, wl: wl, wr: wr)
                 try expanded.appendColumns(pm)
             }
             let f = try expanded.svd()
@@ -213,8 +224,10 @@ final class SweepEngine: SweepRunner {
             tensors[i + 1] = Tensor(uncheckedShape: [k, next.shape[1], next.shape[2]], elements: nm.elements)
             spectra[i + 1] = sk
             leftEnv[i + 1] = Environment.extendLeft(leftEnv[i]!, site: tensors[i], mpo: mpo[i])
+            flops += 2 * Double(k) * Double(dr) * Double(next.shape[1] * next.shape[2])        // carry · A_{i+1}
+            flops += Self.contractionFlops(dl: dl, dp: d, dr: k, wl: wl, wr: wr)                // environment
             return Update(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,
-                          residual: r.residualNorm, converged: r.converged)
+                          residual: r.residualNorm, converged: r.converged, gemmFlops: flops)
         } else {
             let prev = tensors[i - 1]
             var expanded = try Matrix(rows: dl, columns: d * dr, elements: r.eigenvector)
@@ -223,6 +236,7 @@ final class SweepEngine: SweepRunner {
                     Environment.halfRight(rightEnv[i + 1]!, tensor: $0.baseAddress!, n: dl, d: d, dr: dr, mpo: mpo[i])
                 }
                 let pm = try Matrix(rows: pert.count / (d * dr), columns: d * dr, elements: pert).scaled(by: alpha)
+                flops += Self.halfContractionFlops(dl: dr, d: d, n: dl, wl: wr, wr: wl)
                 expanded = try stackRows(expanded, pm)
             }
             let f = try expanded.svd()
@@ -236,8 +250,10 @@ final class SweepEngine: SweepRunner {
             tensors[i - 1] = Tensor(uncheckedShape: [prev.shape[0], prev.shape[1], k], elements: pm.elements)
             spectra[i] = sk
             rightEnv[i] = Environment.extendRight(rightEnv[i + 1]!, site: tensors[i], mpo: mpo[i])
+            flops += 2 * Double(prev.shape[0] * prev.shape[1]) * Double(dl) * Double(k)      // A_{i-1} · carry
+            flops += Self.contractionFlops(dl: k, dp: d, dr: dr, wl: wl, wr: wr)                // environment
             return Update(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,
-                          residual: r.residualNorm, converged: r.converged)
+                          residual: r.residualNorm, converged: r.converged, gemmFlops: flops)
         }
     }
 

@@ -16,12 +16,15 @@ final class BlockEffectiveHamiltonian {
     private var t1: [Double], t2: [Double]
     /// Step 2 work list: for each entry, the (r range, l′ range) blocks it touches (charges resolved once).
     private var entryBlocks: [[(r: Range<Int>, l: Range<Int>)]] = []
+    /// Counts the GEMMs of every product (steps 1 and 3; the block AXPYs of step 2 are not GEMMs).
+    let tally: FlopTally
 
     var dimension: Int { lb.dimension * dp * rb.dimension }
 
     init(left: Environment, right: Environment, lb: SectorBasis, rb: SectorBasis, w1: Tensor<Double>,
          w2: Tensor<Double>, q1: [QuantumNumber], q2: [QuantumNumber], deltaLeft: [QuantumNumber],
-         deltaRight: [QuantumNumber]) {
+         deltaRight: [QuantumNumber], tally: FlopTally) {
+        self.tally = tally
         self.left = left; self.right = right; self.lb = lb; self.rb = rb
         self.deltaLeft = deltaLeft; self.deltaRight = deltaRight
         let d1 = w1.shape[2], d2 = w2.shape[2]
@@ -58,7 +61,7 @@ final class BlockEffectiveHamiltonian {
                             guard let lr = lb.range(qr - q[s]) else { continue }
                             for a in 0..<wl {
                                 guard let lpr = lb.range(qr - q[s] + dL[a]) else { continue }
-                                BlockKernels.gemm(.none, .none, m: lpr.count, n: rr.count, k: lr.count,
+                                BlockKernels.gemm(tally, .none, .none, m: lpr.count, n: rr.count, k: lr.count,
                                                   le.baseAddress! + lpr.lowerBound + cl * a + cl * wl * lr.lowerBound, cl * wl,
                                                   x + lr.lowerBound + cl * s + cl * dp * rr.lowerBound, cl * dp, beta: 0,
                                                   t1p + lpr.lowerBound + cl * a + cl * wl * s + cl * wl * dp * rr.lowerBound,
@@ -86,7 +89,7 @@ final class BlockEffectiveHamiltonian {
                             guard let lpr = lb.range(qrp - q[sp]) else { continue }
                             for c in 0..<wr {
                                 guard let rr = rb.range(qrp - dR[c]) else { continue }
-                                BlockKernels.gemm(.none, .transpose, m: lpr.count, n: rpr.count, k: rr.count,
+                                BlockKernels.gemm(tally, .none, .transpose, m: lpr.count, n: rpr.count, k: rr.count,
                                                   t2p + lpr.lowerBound + cl * sp + cl * dp * c + cl * dp * wr * rr.lowerBound,
                                                   cl * dp * wr,
                                                   re.baseAddress! + rpr.lowerBound + cr * c + cr * wr * rr.lowerBound, cr * wr,

@@ -44,18 +44,19 @@ struct SparseMPOTensor: Sendable {
 /// Charge rules (left-charge convention, bond q = total charge left of it): a site tensor A[l, s, r] is
 /// nonzero only when q_r = q_l + q_s; an environment E[bra, a, ket] only when q_bra = q_ket + Δ(a).
 enum BlockKernels {
-    /// y ← A · op(B) + β y on sub-blocks given by base pointers, offsets and leading dimensions.
+    /// y ← A · op(B) + β y on sub-blocks given by base pointers, offsets and leading dimensions, counted
+    /// in `tally`.
     @inline(__always)
-    static func gemm(_ ta: Transpose, _ tb: Transpose, m: Int, n: Int, k: Int,
+    static func gemm(_ tally: FlopTally, _ ta: Transpose, _ tb: Transpose, m: Int, n: Int, k: Int,
                      _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
                      beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-        BufferBLAS.gemm(ta, tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        tally.gemm(ta, tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
     /// Σ_l E[l′, a, l] T[l, s, r] W[a, b, s′, s] → Y[l′, s′, b, r] for a ket tensor T[l, s, r] (bases lb, rb,
     /// local charges `q`), the first two steps of a left-environment extension (and of the left noise term).
     /// `rightShift` is added to every right charge (for slices of a two-site tensor).
-    static func halfLeft(_ env: Environment, _ t: UnsafePointer<Double>, lb: SectorBasis, rb: SectorBasis,
+    static func halfLeft(_ env: Environment, tally: FlopTally, _ t: UnsafePointer<Double>, lb: SectorBasis, rb: SectorBasis,
                          q: [QuantumNumber], w: SparseMPOTensor, deltaLeft: [QuantumNumber],
                          deltaRight: [QuantumNumber]) -> [Double] {
         let cl = lb.dimension, cr = rb.dimension, d = w.d, wl = w.wl, wr = w.wr
@@ -75,7 +76,7 @@ enum BlockKernels {
                     guard let lr = lb.range(qr - q[s]) else { continue }
                     for a in 0..<wl {
                         guard let lpr = lb.range(lb.sectors.isEmpty ? qr : (qr - q[s]) + deltaLeft[a]) else { continue }
-                        gemm(.none, .none, m: lpr.count, n: rr.count, k: lr.count,
+                        gemm(tally, .none, .none, m: lpr.count, n: rr.count, k: lr.count,
                              ep.baseAddress! + lpr.lowerBound + cl * a + cl * wl * lr.lowerBound, cl * wl,
                              t + lr.lowerBound + cl * s + cl * d * rr.lowerBound, cl * d, beta: 0,
                              xp.baseAddress! + lpr.lowerBound + cl * a + cl * wl * s + cl * wl * d * rr.lowerBound,
@@ -102,13 +103,13 @@ enum BlockKernels {
     }
 
     /// Left environment one site further: L′[r″, b, r] = Σ A[l′,s′,r″] L[l′,a,l] W[a,b,s′,s] A[l,s,r].
-    static func extendLeft(_ env: Environment, site a: Tensor<Double>, lb: SectorBasis, rb: SectorBasis,
+    static func extendLeft(_ env: Environment, tally: FlopTally, site a: Tensor<Double>, lb: SectorBasis, rb: SectorBasis,
                            q: [QuantumNumber], w: SparseMPOTensor, deltaLeft: [QuantumNumber],
                            deltaRight: [QuantumNumber]) -> Environment {
         let cl = lb.dimension, cr = rb.dimension, d = w.d, wr = w.wr
         var out = [Double](repeating: 0, count: cr * wr * cr)
         a.elements.withUnsafeBufferPointer { ap in
-            let y = halfLeft(env, ap.baseAddress!, lb: lb, rb: rb, q: q, w: w, deltaLeft: deltaLeft,
+            let y = halfLeft(env, tally: tally, ap.baseAddress!, lb: lb, rb: rb, q: q, w: w, deltaLeft: deltaLeft,
                              deltaRight: deltaRight)
             y.withUnsafeBufferPointer { yp in
                 out.withUnsafeMutableBufferPointer { op in
@@ -117,7 +118,7 @@ enum BlockKernels {
                         guard let rpr = rb.range(qr + deltaRight[b]) else { continue }
                         for sp in 0..<d {
                             guard let lpr = lb.range(qr + deltaRight[b] - q[sp]) else { continue }
-                            gemm(.transpose, .none, m: rpr.count, n: rr.count, k: lpr.count,
+                            gemm(tally, .transpose, .none, m: rpr.count, n: rr.count, k: lpr.count,
                                  ap.baseAddress! + lpr.lowerBound + cl * sp + cl * d * rpr.lowerBound, cl * d,
                                  yp.baseAddress! + lpr.lowerBound + cl * sp + cl * d * b + cl * d * wr * rr.lowerBound,
                                  cl * d * wr, beta: 1,
@@ -132,7 +133,7 @@ enum BlockKernels {
 
     /// Σ_{r′} T[l, s′, r′] W[b,c,s′,s] R[r′,c,r] → Y[l, b, s, r] for T[l, s, r] (bases lb, rb): the first
     /// two steps of a right-environment extension (and of the right noise term).
-    static func halfRight(_ env: Environment, _ t: UnsafePointer<Double>, lb: SectorBasis, rb: SectorBasis,
+    static func halfRight(_ env: Environment, tally: FlopTally, _ t: UnsafePointer<Double>, lb: SectorBasis, rb: SectorBasis,
                           q: [QuantumNumber], w: SparseMPOTensor, deltaLeft: [QuantumNumber],
                           deltaRight: [QuantumNumber]) -> [Double] {
         let cl = lb.dimension, cr = rb.dimension, d = w.d, wl = w.wl, wr = w.wr
@@ -152,7 +153,7 @@ enum BlockKernels {
                     guard let rpr = rb.range(ql + q[sp]) else { continue }
                     for c in 0..<wr {
                         guard let rr = rb.range(ql + q[sp] - deltaRight[c]) else { continue }
-                        gemm(.none, .none, m: lr.count, n: rr.count, k: rpr.count,
+                        gemm(tally, .none, .none, m: lr.count, n: rr.count, k: rpr.count,
                              t + lr.lowerBound + cl * sp + cl * d * rpr.lowerBound, cl * d,
                              ep.baseAddress! + rpr.lowerBound + cr * c + cr * wr * rr.lowerBound, cr * wr, beta: 0,
                              xp.baseAddress! + lr.lowerBound + cl * sp + cl * d * c + cl * d * wr * rr.lowerBound,
@@ -178,13 +179,13 @@ enum BlockKernels {
     }
 
     /// Right environment one site further left: R′[l′, b, l] = Σ B[l,s,r] W[b,c,s′,s] R[r′,c,r] B[l′,s′,r′].
-    static func extendRight(_ env: Environment, site bt: Tensor<Double>, lb: SectorBasis, rb: SectorBasis,
+    static func extendRight(_ env: Environment, tally: FlopTally, site bt: Tensor<Double>, lb: SectorBasis, rb: SectorBasis,
                             q: [QuantumNumber], w: SparseMPOTensor, deltaLeft: [QuantumNumber],
                             deltaRight: [QuantumNumber]) -> Environment {
         let cl = lb.dimension, d = w.d, wl = w.wl
         var out = [Double](repeating: 0, count: cl * wl * cl)
         bt.elements.withUnsafeBufferPointer { bp in
-            let y = halfRight(env, bp.baseAddress!, lb: lb, rb: rb, q: q, w: w, deltaLeft: deltaLeft,
+            let y = halfRight(env, tally: tally, bp.baseAddress!, lb: lb, rb: rb, q: q, w: w, deltaLeft: deltaLeft,
                               deltaRight: deltaRight)
             y.withUnsafeBufferPointer { yp in
                 out.withUnsafeMutableBufferPointer { op in
@@ -193,7 +194,7 @@ enum BlockKernels {
                         guard let lpr = lb.range(ql + deltaLeft[b]) else { continue }
                         for s in 0..<d {
                             guard let rr = rb.range(ql + q[s]) else { continue }
-                            gemm(.none, .transpose, m: lpr.count, n: lr.count, k: rr.count,
+                            gemm(tally, .none, .transpose, m: lpr.count, n: lr.count, k: rr.count,
                                  yp.baseAddress! + lpr.lowerBound + cl * b + cl * wl * s + cl * wl * d * rr.lowerBound,
                                  cl * wl * d,
                                  bp.baseAddress! + lr.lowerBound + cl * s + cl * d * rr.lowerBound, cl * d, beta: 1,

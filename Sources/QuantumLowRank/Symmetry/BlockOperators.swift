@@ -171,9 +171,10 @@ struct EnlargedOperators {
 
     /// Renormalizes into the kept basis: E′_b = Pᵀ Op_b P with P block-diagonal (`isometry[sector]`, dims ×
     /// kept columns; nil where nothing is kept), over channels with a nonzero block. `newBasis` lists the kept
-    /// sectors in label order and `bondSector[sector]` maps an enlarged sector to its index there.
-    func renormalized(isometry: [[Double]?], kept: [Int], bondSector: [Int], newBasis: SectorBasis)
-        -> RenormalizedOperators {
+    /// sectors in label order and `bondSector[sector]` maps an enlarged sector to its index there. GEMMs are
+    /// counted in `tally`.
+    func renormalized(isometry: [[Double]?], kept: [Int], bondSector: [Int], newBasis: SectorBasis,
+                      tally: FlopTally) -> RenormalizedOperators {
         var out: [RenormalizedOperators.Group] = []
         var data: [Double] = []
         // Scratch reused across groups (grown, never zeroed: every GEMM and copy below writes before it reads).
@@ -195,7 +196,7 @@ struct EnlargedOperators {
                     reserve(&work, k * nb * kk)
                     reserve(&work2, nb * ks * kk)
                     pk.withUnsafeBufferPointer { pkp in
-                        BufferBLAS.gemm(.none, .none, m: k * nb, n: kk, k: nk, a: st.baseAddress! + g.offset, lda: k * nb,
+                        tally.gemm(.none, .none, m: k * nb, n: kk, k: nk, a: st.baseAddress! + g.offset, lda: k * nb,
                                         b: pkp.baseAddress!, ldb: nk, c: &work, ldc: k * nb)
                     }
                     work.withUnsafeBufferPointer { w in
@@ -210,7 +211,7 @@ struct EnlargedOperators {
                     }
                     data.withUnsafeMutableBufferPointer { dp in
                         pb.withUnsafeBufferPointer { pbp in
-                            BufferBLAS.gemm(.transpose, .none, m: kb, n: ks * kk, k: nb, a: pbp.baseAddress!, lda: nb,
+                            tally.gemm(.transpose, .none, m: kb, n: ks * kk, k: nb, a: pbp.baseAddress!, lda: nb,
                                             b: work2, ldb: nb, c: dp.baseAddress! + offset, ldc: kb)
                         }
                     }
@@ -218,14 +219,14 @@ struct EnlargedOperators {
                     // Y = Rwᵀ (k nk × nb) · P_bra → (k nk × kb); E′_j = Y_jᵀ P_ket (kb × kk) per selected channel.
                     reserve(&work, k * nk * kb)
                     pb.withUnsafeBufferPointer { pbp in
-                        BufferBLAS.gemm(.none, .none, m: k * nk, n: kb, k: nb, a: st.baseAddress! + g.offset, lda: k * nk,
+                        tally.gemm(.none, .none, m: k * nk, n: kb, k: nb, a: st.baseAddress! + g.offset, lda: k * nk,
                                         b: pbp.baseAddress!, ldb: nb, c: &work, ldc: k * nk)
                     }
                     work.withUnsafeBufferPointer { w in
                         pk.withUnsafeBufferPointer { pkp in
                             data.withUnsafeMutableBufferPointer { dp in
                                 for (js, j) in sel.enumerated() {
-                                    BufferBLAS.gemm(.transpose, .none, m: kb, n: kk, k: nk, a: w.baseAddress! + j * nk,
+                                    tally.gemm(.transpose, .none, m: kb, n: kk, k: nk, a: w.baseAddress! + j * nk,
                                                     lda: k * nk, b: pkp.baseAddress!, ldb: nk,
                                                     c: dp.baseAddress! + offset + js * kb * kk, ldc: kb)
                                 }

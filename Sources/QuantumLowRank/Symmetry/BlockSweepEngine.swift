@@ -19,6 +19,8 @@ final class BlockSweepEngine {
     private var rightEnv: [Environment?]
     private(set) var spectra: [[Double]]
     let maxKrylovDimension: Int
+    /// GEMM flops of everything the engine does (``DMRG/SweepRecord/gemmFlops``).
+    private let tally = FlopTally()
 
     /// Starts from the product state with local basis states `configuration`.
     init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], channelCharges: [[QuantumNumber]],
@@ -51,12 +53,12 @@ final class BlockSweepEngine {
     }
 
     private func extendLeft(_ k: Int) -> Environment {
-        BlockKernels.extendLeft(leftEnv[k]!, site: tensors[k], lb: bases[k], rb: bases[k + 1], q: siteQ[k],
+        BlockKernels.extendLeft(leftEnv[k]!, tally: tally, site: tensors[k], lb: bases[k], rb: bases[k + 1], q: siteQ[k],
                                 w: sparse[k], deltaLeft: delta[k], deltaRight: delta[k + 1])
     }
 
     private func extendRight(_ k: Int) -> Environment {
-        BlockKernels.extendRight(rightEnv[k + 1]!, site: tensors[k], lb: bases[k], rb: bases[k + 1], q: siteQ[k],
+        BlockKernels.extendRight(rightEnv[k + 1]!, tally: tally, site: tensors[k], lb: bases[k], rb: bases[k + 1], q: siteQ[k],
                                  w: sparse[k], deltaLeft: delta[k], deltaRight: delta[k + 1])
     }
 
@@ -74,10 +76,12 @@ final class BlockSweepEngine {
         let a = tensors[i], b = tensors[i + 1]
         let lb = bases[i], rb = bases[i + 2]
         let cl = lb.dimension, cr = rb.dimension, d1 = a.shape[1], d2 = b.shape[1]
+        let flopsBefore = tally.flops
         let theta0 = try Matrix.product(a.matricized(rowAxes: 2), .none, b.matricized(rowAxes: 1), .none)
+        tally.addProduct(m: cl * d1, n: d2 * cr, k: a.shape[2])
         let h = BlockEffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 2]!, lb: lb, rb: rb, w1: mpo[i],
                                           w2: mpo[i + 1], q1: siteQ[i], q2: siteQ[i + 1], deltaLeft: delta[i],
-                                          deltaRight: delta[i + 2])
+                                          deltaRight: delta[i + 2], tally: tally)
         let opts = LanczosEigensolver.Options(tolerance: p.eigensolverTolerance, maxKrylovDimension: maxKrylovDimension,
                                               maxRestarts: 4)
         let r = try LanczosEigensolver.lowest(start: theta0.elements, options: opts) { h.apply($0, $1) }
@@ -90,7 +94,8 @@ final class BlockSweepEngine {
         spectra[i + 1] = split.spectrum
         if rightward { leftEnv[i + 1] = extendLeft(i) } else { rightEnv[i + 1] = extendRight(i + 1) }
         return SweepEngine.Update(energy: r.eigenvalue, truncationError: split.truncationError,
-                                  products: r.matrixVectorProducts, residual: r.residualNorm, converged: r.converged)
+                                  products: r.matrixVectorProducts, residual: r.residualNorm, converged: r.converged,
+                                  gemmFlops: tally.flops - flopsBefore)
     }
 
     struct BlockSplit {
@@ -140,6 +145,7 @@ final class BlockSweepEngine {
             let gm = try Matrix(rows: pos.count, columns: oth.count, elements: g)
             let rho = oth.isEmpty ? Matrix<Double>(rows: pos.count, columns: pos.count)
                                   : try Matrix.product(gm, .none, gm, .transpose)
+            tally.addProduct(m: pos.count, n: pos.count, k: oth.count)
             blocks[qn] = Block(positions: pos, others: oth, rho: rho, theta: gm)
         }
         if p.noise > 0 { try addNoise(theta, i: i, rightward: rightward, cl: cl, d1: d1, d2: d2, cr: cr,
@@ -164,16 +170,11 @@ final class BlockSweepEngine {
             let blk = blocks[qn]!, e = eig[qn]!, kq = keep[qn]!, n = blk.positions.count
             let range = basis.range(qn)!
             // Kept eigenvectors (largest first) and the projection Vᵀ θ_block by one GEMM.
-            var vk = [Double](repeating: 0, count: n * kq)
-            e.eigenvectors.elements.withUnsafeBufferPointer { ev in
-                for jj in 0..<kq {
-                    let col = n - 1 - jj                                  // eigenvalues ascending
-                    for ip in 0..<n { vk[ip + n * jj] = ev[ip + n * col] }
-                }
-            }
+            let vk = e.leadingEigenvectors(kq)
             let vm = try Matrix(rows: n, columns: kq, elements: vk)
             let proj = blk.others.isEmpty ? Matrix<Double>(rows: kq, columns: 0)
                                           : try Matrix.product(vm, .transpose, blk.theta, .none)   // kq × others
+            tally.addProduct(m: kq, n: blk.others.count, k: n)
             for jj in 0..<kq {
                 let j = range.lowerBound + jj
                 for (ip, ps) in blk.positions.enumerated() {
@@ -211,7 +212,7 @@ final class BlockSweepEngine {
                 for r in 0..<cr { for x in 0..<m { slice[x + m * r] = theta[x + m * (s2 + d2 * r)] } }
                 let shifted = SectorBasis(sortedCharges: rb.charges.map { $0 - q2[s2] })
                 let y = slice.withUnsafeBufferPointer {
-                    BlockKernels.halfLeft(leftEnv[i]!, $0.baseAddress!, lb: lb, rb: shifted, q: q1, w: w,
+                    BlockKernels.halfLeft(leftEnv[i]!, tally: tally, $0.baseAddress!, lb: lb, rb: shifted, q: q1, w: w,
                                           deltaLeft: delta[i], deltaRight: delta[i + 1])
                 }
                 // Y[l′, s₁′, b, r]: row (l′ s₁′) has charge q_r − q(s₂) + Δ(b).
@@ -227,6 +228,7 @@ final class BlockSweepEngine {
                     let gm = try Matrix(rows: rows.count, columns: rr.count, elements: g)
                     var acc = pert[qn] ?? Matrix(rows: rows.count, columns: rows.count)
                     try Matrix.multiplyAdd(gm, .none, gm, .transpose, beta: 1, into: &acc)
+                    tally.addProduct(m: rows.count, n: rows.count, k: rr.count)
                     pert[qn] = acc
                 } }
             }
@@ -238,7 +240,7 @@ final class BlockSweepEngine {
                 for c in 0..<(d2 * cr) { for l in 0..<cl { slice[l + cl * c] = theta[l + cl * s1 + m * c] } }
                 let shifted = SectorBasis(sortedCharges: lb.charges.map { $0 + q1[s1] })
                 let y = slice.withUnsafeBufferPointer {
-                    BlockKernels.halfRight(rightEnv[i + 2]!, $0.baseAddress!, lb: shifted, rb: rb, q: q2, w: w,
+                    BlockKernels.halfRight(rightEnv[i + 2]!, tally: tally, $0.baseAddress!, lb: shifted, rb: rb, q: q2, w: w,
                                            deltaLeft: delta[i + 1], deltaRight: delta[i + 2])
                 }
                 // Y[l, b, s₂′, r′]: column (s₂′ r′) has charge q_l + q(s₁) − Δ(b).
@@ -255,6 +257,7 @@ final class BlockSweepEngine {
                     let gm = try Matrix(rows: lr.count, columns: cols.count, elements: g)
                     var acc = pert[qn] ?? Matrix(rows: cols.count, columns: cols.count)
                     try Matrix.multiplyAdd(gm, .transpose, gm, .none, beta: 1, into: &acc)
+                    tally.addProduct(m: cols.count, n: cols.count, k: lr.count)
                     pert[qn] = acc
                 } }
             }

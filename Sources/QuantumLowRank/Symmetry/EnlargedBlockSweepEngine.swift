@@ -34,6 +34,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     private(set) var spectra: [[Double]]
     /// Storage handed from one update to the next (enlarged operators and product scratch).
     private var poolLeft: [Double] = [], poolRight: [Double] = [], poolT1: [Double] = [], poolT2: [Double] = []
+    /// GEMM flops of everything the engine does (``DMRG/SweepRecord/gemmFlops``).
+    private let tally = FlopTally()
 
     init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], configuration: [Int], maxKrylovDimension: Int) {
         L = mpo.count
@@ -72,7 +74,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                                        channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], er),
                                        reusing: &scratch)
             let (iso, kept, bondSector) = isometry(fromForm: forms[k], bond: bases[k], enlarged: er)
-            rightEnv[k] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: bases[k])
+            rightEnv[k] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: bases[k], tally: tally)
         }
     }
 
@@ -118,6 +120,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     }
 
     private func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> SweepEngine.Update {
+        let flopsBefore = tally.flops
         let el = EnlargedBasis(bond: bases[i], siteCharges: siteQ[i], left: true)
         let er = EnlargedBasis(bond: bases[i + 2], siteCharges: siteQ[i + 1], left: false)
         let lay = layout(el, er)
@@ -140,12 +143,13 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                                               maxRestarts: 4)
         // Davidson with the diagonal of H_eff (cheap here: diagonal blocks of the enlarged operators): H10 at M = 500
         // needs a third fewer products than Lanczos and runs 27 % faster; spin chains are within ±15 %.
-        let r = try DavidsonEigensolver.lowest(start: x0, diagonal: h.diagonal(), options: opts) { h.apply($0, $1) }
+        let r = try DavidsonEigensolver.lowest(start: x0, diagonal: h.diagonal(counting: tally), options: opts) { h.apply($0, $1) }
         guard r.eigenvalue.isFinite else { throw DMRGError.numericalFailure(site: i, reason: "Davidson eigenvalue is not finite") }
+        tally.add(h.flopsPerProduct * Double(r.matrixVectorProducts))
         let truncation = try split(r.eigenvector, i: i, rightward: rightward, el: el, er: er, lay: lay, lw: lw, rw: rw, p)
         return SweepEngine.Update(energy: r.eigenvalue, truncationError: truncation, products: r.matrixVectorProducts,
                                   residual: r.residualNorm, converged: r.converged,
-                                  gemmFlops: h.flopsPerProduct * Double(r.matrixVectorProducts))
+                                  gemmFlops: tally.flops - flopsBefore)
     }
 
     // MARK: Initial two-site vector from the current centre
@@ -163,7 +167,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                     let n = el.dims[li], m = er.dims[lay.rightIndex[li]]
                     forms[i][j].withUnsafeBufferPointer { a in
                         forms[i + 1][j].withUnsafeBufferPointer { b in
-                            BufferBLAS.gemm(.none, .transpose, m: n, n: m, k: r.count, a: a.baseAddress!, lda: n,
+                            tally.gemm(.none, .transpose, m: n, n: m, k: r.count, a: a.baseAddress!, lda: n,
                                             b: b.baseAddress!, ldb: m, beta: 1, c: xb + lay.offset[li], ldc: n)
                         }
                     }
@@ -182,7 +186,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                         let o = eri.partOffset[j2 * d1 + s], ol = el.partOffset[jp * d1 + s]
                         forms[i][jp].withUnsafeBufferPointer { c in
                             forms[i + 1][j2].withUnsafeBufferPointer { b in
-                                BufferBLAS.gemm(.transpose, .transpose, m: kp, n: m, k: k2, a: c.baseAddress! + o, lda: ldc,
+                                tally.gemm(.transpose, .transpose, m: kp, n: m, k: k2, a: c.baseAddress! + o, lda: ldc,
                                                 b: b.baseAddress!, ldb: m, beta: 1, c: xb + lay.offset[li] + ol, ldc: n)
                             }
                         }
@@ -202,7 +206,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                         let o = eli.partOffset[jp * d2 + s], orr = er.partOffset[jq * d2 + s]
                         forms[i][jp].withUnsafeBufferPointer { a in
                             forms[i + 1][jq].withUnsafeBufferPointer { c in
-                                BufferBLAS.gemm(.none, .none, m: n, n: rq.count, k: kp, a: a.baseAddress!, lda: n,
+                                tally.gemm(.none, .none, m: n, n: rq.count, k: kp, a: a.baseAddress!, lda: n,
                                                 b: c.baseAddress! + o, ldb: ldc, beta: 1,
                                                 c: xb + lay.offset[li] + n * orr, ldc: n)
                             }
@@ -232,10 +236,10 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                 let dim = rightward ? n : m
                 var r = [Double](repeating: 0, count: dim * dim)
                 if rightward {
-                    BufferBLAS.gemm(.none, .transpose, m: n, n: n, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
+                    tally.gemm(.none, .transpose, m: n, n: n, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
                                     b: xp.baseAddress! + lay.offset[li], ldb: n, c: &r, ldc: n)
                 } else {
-                    BufferBLAS.gemm(.transpose, .none, m: m, n: m, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
+                    tally.gemm(.transpose, .none, m: m, n: m, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
                                     b: xp.baseAddress! + lay.offset[li], ldb: n, c: &r, ldc: m)
                 }
                 rho[s] = r
@@ -260,15 +264,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         let basis = SectorBasis(sortedCharges: charges)
         var iso = [[Double]?](repeating: nil, count: ns)
         for s in 0..<ns where kept[s] > 0 {
-            let e = eig[s]!, n = side.dims[s], kq = kept[s]
-            var u = [Double](repeating: 0, count: n * kq)
-            e.eigenvectors.elements.withUnsafeBufferPointer { ev in
-                for jj in 0..<kq {
-                    let col = n - 1 - jj
-                    for r in 0..<n { u[r + n * jj] = ev[r + n * col] }
-                }
-            }
-            iso[s] = u
+            iso[s] = eig[s]!.leadingEigenvectors(kept[s])
         }
         // New centre: Uᵀ X (as the right form of site i+1) or X V (as the left form of site i).
         var centre: [[Double]] = []
@@ -284,10 +280,10 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                 var c = [Double](repeating: 0, count: rowsOut * kq)
                 if li >= 0, lay.offset[li] >= 0 {
                     if rightward {
-                        BufferBLAS.gemm(.transpose, .none, m: m, n: kq, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
+                        tally.gemm(.transpose, .none, m: m, n: kq, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
                                         b: u, ldb: n, c: &c, ldc: m)
                     } else {
-                        BufferBLAS.gemm(.none, .none, m: n, n: kq, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
+                        tally.gemm(.none, .none, m: n, n: kq, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
                                         b: u, ldb: m, c: &c, ldc: n)
                     }
                 }
@@ -301,11 +297,11 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         if rightward {
             forms[i] = forms0; isLeftForm[i] = true
             forms[i + 1] = centre; isLeftForm[i + 1] = false
-            leftEnv[i + 1] = lw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis)
+            leftEnv[i + 1] = lw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis, tally: tally)
         } else {
             forms[i + 1] = forms0; isLeftForm[i + 1] = false
             forms[i] = centre; isLeftForm[i] = true
-            rightEnv[i + 1] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis)
+            rightEnv[i + 1] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis, tally: tally)
         }
         bases[i + 1] = basis
         spectra[i + 1] = spectrum
@@ -334,25 +330,25 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                     var z = [Double](repeating: 0, count: nb * k * m)
                     z.withUnsafeMutableBufferPointer { zp in
                         for j in 0..<k where g.nonzero[j] {
-                            BufferBLAS.gemm(.none, .none, m: nb, n: m, k: n, a: st.baseAddress! + g.offset + j * nb, lda: k * nb,
+                            tally.gemm(.none, .none, m: nb, n: m, k: n, a: st.baseAddress! + g.offset + j * nb, lda: k * nb,
                                             b: x + lay.offset[li], ldb: n, c: zp.baseAddress! + nb * m * j, ldc: nb)
                         }
                     }
                     total += z.reduce(0) { $0 + $1 * $1 }
-                    BufferBLAS.gemm(.none, .transpose, m: nb, n: nb, k: k * m, a: z, lda: nb, b: z, ldb: nb, beta: 1,
+                    tally.gemm(.none, .transpose, m: nb, n: nb, k: k * m, a: z, lda: nb, b: z, ldb: nb, beta: 1,
                                     c: &acc, ldc: nb)
                 } else {
                     // P_jᵀ = X Rw_jᵀ (n × nb), stacked (k n × nb); ρ += Pᵀᵀ Pᵀ.
                     var z = [Double](repeating: 0, count: k * n * nb)
                     z.withUnsafeMutableBufferPointer { zp in
                         for j in 0..<k where g.nonzero[j] {
-                            BufferBLAS.gemm(.none, .none, m: n, n: nb, k: m, a: x + lay.offset[li], lda: n,
+                            tally.gemm(.none, .none, m: n, n: nb, k: m, a: x + lay.offset[li], lda: n,
                                             b: st.baseAddress! + g.offset + j * m, ldb: k * m,
                                             c: zp.baseAddress! + j * n, ldc: k * n)
                         }
                     }
                     total += z.reduce(0) { $0 + $1 * $1 }
-                    BufferBLAS.gemm(.transpose, .none, m: nb, n: nb, k: k * n, a: z, lda: k * n, b: z, ldb: k * n, beta: 1,
+                    tally.gemm(.transpose, .none, m: nb, n: nb, k: k * n, a: z, lda: k * n, b: z, ldb: k * n, beta: 1,
                                     c: &acc, ldc: nb)
                 }
                 pert[g.bra] = acc
@@ -446,7 +442,7 @@ final class EnlargedHamiltonian {
 
     /// The diagonal of H_eff on the two-site vector: Σ_b diag(Lw_b) ⊗ diag(Rw_b) over the channels that map a
     /// sector to itself (Davidson's preconditioner).
-    func diagonal() -> [Double] {
+    func diagonal(counting tally: FlopTally) -> [Double] {
         var d = [Double](repeating: 0, count: dimension)
         lw.storage.withUnsafeBufferPointer { lp in
             rw.storage.withUnsafeBufferPointer { rp in
@@ -458,7 +454,7 @@ final class EnlargedHamiltonian {
                         for j in 0..<m { dr[j + m * p] = rp[it.rwOffset + (p * m + j) + k * m * j] }
                     }
                     d.withUnsafeMutableBufferPointer { db in
-                        BufferBLAS.gemm(.none, .transpose, m: n, n: m, k: k, a: dl, lda: n, b: dr, ldb: m, beta: 1,
+                        tally.gemm(.none, .transpose, m: n, n: m, k: k, a: dl, lda: n, b: dr, ldb: m, beta: 1,
                                         c: db.baseAddress! + it.xIn, ldc: n)
                     }
                 }
