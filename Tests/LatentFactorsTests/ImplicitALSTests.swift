@@ -34,7 +34,10 @@ import Testing
         return out
     }
 
-    @Test func choleskyMatchesTheDenseReference() throws {
+    /// Float64 row products agree with the dense reference to rounding; float32 ones (``GramPrecision/mixed``) to the
+    /// float32 rounding of k-term sums of O(1) factors, a few 2⁻²⁴ ≈ 6e-8 amplified by the row systems' conditioning.
+    @Test(arguments: [(GramPrecision.double, 1e-10), (.mixed, 1e-5)])
+    func choleskyMatchesTheDenseReference(precision: GramPrecision, tolerance: Double) throws {
         let data = try Self.interactions()
         let observed = (0..<data.userCount).map { u in
             (0..<data.itemCount).map { i in (data.rowOffsets[u]..<data.rowOffsets[u + 1]).contains { Int(data.rowItems[$0]) == i } }
@@ -42,7 +45,7 @@ import Testing
         let itemObserved = (0..<data.itemCount).map { i in observed.map { $0[i] } }
         for (confidence, alpha) in [(ConfidenceConvention.implicit, 4.0), (.hkv, 3.0)] {
             var options = ImplicitALSOptions(rank: 3, lambda: 0.1, alpha: alpha, confidence: confidence, solver: .cholesky,
-                                             maxIterations: 0, seed: 5, threads: 1)
+                                             maxIterations: 0, seed: 5, threads: 1, precision: precision)
             let start = try ImplicitALS.fit(data, options: options).model
             options.maxIterations = 3
             let fitted = try ImplicitALS.fit(data, options: options).model
@@ -53,8 +56,8 @@ import Testing
                 x = try Self.denseHalfSweep(observed: observed, other: y, c: c, lambda: 0.1)
                 y = try Self.denseHalfSweep(observed: itemObserved, other: x, c: c, lambda: 0.1)
             }
-            #expect(try x.subtracting(fitted.userFactors.transposed).maxAbs < 1e-10)
-            #expect(try y.subtracting(fitted.itemFactors.transposed).maxAbs < 1e-10)
+            #expect(try x.subtracting(fitted.userFactors.transposed).maxAbs < tolerance)
+            #expect(try y.subtracting(fitted.itemFactors.transposed).maxAbs < tolerance)
         }
     }
 
@@ -89,6 +92,12 @@ import Testing
         let exact = try ImplicitALS.fit(data, options: base).model, iterative = try ImplicitALS.fit(data, options: cg).model
         #expect(try exact.userFactors.subtracting(iterative.userFactors).maxAbs < 1e-8)
         #expect(try exact.itemFactors.subtracting(iterative.itemFactors).maxAbs < 1e-8)
+        // The same with float32 row products on both sides (CG's operator and Cholesky's matrix round alike).
+        var exactMixed = base, cgMixed = cg
+        exactMixed.precision = .mixed
+        cgMixed.precision = .mixed
+        let a = try ImplicitALS.fit(data, options: exactMixed).model, b = try ImplicitALS.fit(data, options: cgMixed).model
+        #expect(try a.userFactors.subtracting(b.userFactors).maxAbs < 1e-5)
     }
 
     @Test func hkvIsTheImplicitConventionShiftedByOne() throws {

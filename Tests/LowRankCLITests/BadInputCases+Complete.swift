@@ -77,7 +77,7 @@ extension BadInputCatalogue {
         refused("complete --learning-rate with als", ["complete", "r.data", "--method", "als", "--rank", "2", "--lambda", "0.1",
                                                       "--learning-rate", "0.01"], ["--learning-rate applies to gd, sgd and svdpp"]),
         refused("complete --precision with sgd", ["complete", "r.data", "--method", "sgd", "--rank", "2", "--lambda", "0.1",
-                                                  "--precision", "mixed"], ["--precision applies to --method als"]),
+                                                  "--precision", "mixed"], ["--precision applies to --method als and implicit"]),
         refused("complete --precision single", ["complete", "r.data", "--method", "als", "--rank", "2", "--lambda", "0.1",
                                                 "--precision", "single"], ["--precision", "single"]),
         refused("complete --bias-lambda with als", ["complete", "r.data", "--method", "als", "--rank", "2", "--lambda", "0.1",

@@ -43,7 +43,13 @@ import Testing
         #expect(p >= 0 && p <= 1 && g >= 0 && g <= 1)
         #expect(((d["iterations"] as? [[String: Any]])?.first?["train_rmse"]) is NSNull)
         #expect(d["lambda_scale"] is NSNull)
-        #expect(d["precision"] == nil)
+        #expect(d["precision"] as? String == "double")
+        let mixed = try json(["complete", Self.data, "--method", "implicit", "--rank", "8", "--lambda", "0.01", "--alpha", "1",
+                              "--iterations", "2", "--test-fraction", "0.1", "--top", "5", "--precision", "mixed", "--json"])
+        #expect(mixed["precision"] as? String == "mixed")
+        // float32 row products move each score by ~1e-7 relative: the ranking metric is unchanged up to ties.
+        let pm = try #require(mixed["precision_at_k"] as? Double)
+        #expect(abs(pm - p) <= 0.02)
     }
 
     @Test func gridChoosesByCrossValidation() throws {

@@ -72,13 +72,37 @@ public enum ImplicitALS {
     }
 
     /// Updates every row of one side against the other side's fixed factors `other` (k × count, column j = f_j), whose
-    /// Gram `g` = Σ_j f_j f_jᵀ (both triangles) the caller computed.
+    /// Gram `g` = Σ_j f_j f_jᵀ (both triangles) the caller computed, in the arithmetic of
+    /// ``ImplicitALSOptions/precision`` (the row products only; G and the row solve stay float64).
     ///
     /// With `observedTerms`, it also returns Σ_r Σ_{j∈Ω_r} [c (1 − s_rj)² − s_rj²] with s_rj = f_jᵀ x_r for the new x_r
     /// (one `gemv` on the gathered block per row; the observed-pair part of the objective, see
     /// ``objective(gramX:gramY:observedTerms:_:_:_:)``), added in row order; otherwise 0.
     static func halfSweep(offsets: [Int], indices: [Int32], other: [Double], gram g: [Double], factors: inout [Double],
                           options: ImplicitALSOptions, observedTerms: Bool = false) throws -> Double {
+        let k = options.rank
+        switch options.precision {
+        case .double:
+            return try other.withUnsafeBufferPointer { po in
+                let source = RowGramSource(rank: k, dimension: k, double: po.baseAddress, single: nil)
+                return try halfSweep(DoubleImplicitRowBlock.self, source: source, offsets: offsets, indices: indices,
+                                     gram: g, factors: &factors, options: options, observedTerms: observedTerms)
+            }
+        case .mixed:
+            let single = other.map(Float.init)
+            return try single.withUnsafeBufferPointer { po in
+                let source = RowGramSource(rank: k, dimension: k, double: nil, single: po.baseAddress)
+                return try halfSweep(MixedImplicitRowBlock.self, source: source, offsets: offsets, indices: indices,
+                                     gram: g, factors: &factors, options: options, observedTerms: observedTerms)
+            }
+        }
+    }
+
+    /// The row loop of ``halfSweep(offsets:indices:other:gram:factors:options:observedTerms:)``, once for every
+    /// ``ImplicitRowBlock``.
+    private static func halfSweep<Block: ImplicitRowBlock>(
+        _: Block.Type, source: RowGramSource, offsets: [Int], indices: [Int32], gram g: [Double],
+        factors: inout [Double], options: ImplicitALSOptions, observedTerms: Bool) throws -> Double {
         let k = options.rank
         let c = options.interactionConfidence, cMinusOne = c - 1, lambda = options.lambda
         let solver = options.solver
@@ -87,79 +111,72 @@ public enum ImplicitALS {
         try terms.withUnsafeMutableBufferPointer { pterms in
         nonisolated(unsafe) let pterms = pterms
         try factors.withUnsafeMutableBufferPointer { pfac in
-            try other.withUnsafeBufferPointer { pother in
-                try g.withUnsafeBufferPointer { pgram in
-                    try indices.withUnsafeBufferPointer { pind in
-                        nonisolated(unsafe) let (pfac, pother, pgram, pind) = (pfac, pother, pgram, pind)
-                        try RowParallel.run(threads: options.threads, chunks: parts) { rows in
-                            var maxCount = 1
-                            for r in rows { maxCount = Swift.max(maxCount, offsets[r + 1] - offsets[r]) }
-                            var work = [Double](repeating: 0, count: k * maxCount + k * k + 5 * k + 2 * maxCount)
-                            try work.withUnsafeMutableBufferPointer { pw in
-                                guard let base = pw.baseAddress, let gram = pgram.baseAddress,
-                                      let others = pother.baseAddress, let fac = pfac.baseAddress else { return }
-                                let block = base, a = base + k * maxCount, rhs = a + k * k, rv = rhs + k, pv = rv + k
-                                let av = pv + k, tmp = av + k, ones = tmp + maxCount
-                                for j in 0..<maxCount { ones[j] = 1 }
-                                for row in rows {
-                                    let lo = offsets[row], count = offsets[row + 1] - lo
-                                    let xr = fac + row * k
-                                    if count == 0 {
-                                        for t in 0..<k { xr[t] = 0 }
-                                        continue
+            try g.withUnsafeBufferPointer { pgram in
+                try indices.withUnsafeBufferPointer { pind in
+                    nonisolated(unsafe) let (pfac, pgram, pind) = (pfac, pgram, pind)
+                    try RowParallel.run(threads: options.threads, chunks: parts) { rows in
+                        var maxCount = 1
+                        for r in rows { maxCount = Swift.max(maxCount, offsets[r + 1] - offsets[r]) }
+                        var block = Block(source: source, maxCount: maxCount)
+                        defer { block.deallocate() }
+                        var work = [Double](repeating: 0, count: k * k + 5 * k + maxCount)
+                        try work.withUnsafeMutableBufferPointer { pw in
+                            guard let base = pw.baseAddress, let gram = pgram.baseAddress, let fac = pfac.baseAddress,
+                                  let ind = pind.baseAddress else { return }
+                            let a = base, rhs = a + k * k, rv = rhs + k, pv = rv + k, av = pv + k, tmp = av + k
+                            for row in rows {
+                                let lo = offsets[row], count = offsets[row + 1] - lo
+                                let xr = fac + row * k
+                                if count == 0 {
+                                    for t in 0..<k { xr[t] = 0 }
+                                    continue
+                                }
+                                block.load(columns: ind + lo, count: count)
+                                block.scaledSum(c, into: rhs)                       // b = c Σ_{i∈Ω} f_i
+                                switch solver {
+                                case .cholesky:
+                                    for t in 0..<(k * k) { a[t] = gram[t] }
+                                    block.addGram(cMinusOne, into: a)
+                                    for t in 0..<k { a[t + t * k] += lambda }
+                                    let info = BufferLAPACK.choleskySolve(n: k, nrhs: 1, a: a, lda: k, b: rhs, ldb: k)
+                                    guard info == 0 else {
+                                        throw LinearAlgebraError.notPositiveDefinite(routine: "implicit ALS row \(row) (dpotrf)", order: info)
                                     }
-                                    for j in 0..<count {
-                                        (block + j * k).update(from: others + Int(pind[lo + j]) * k, count: k)
+                                    for t in 0..<k { xr[t] = rhs[t] }
+                                case .conjugateGradient(let steps):
+                                    // A v = G v + (c − 1) B (Bᵀ v) + λ v.
+                                    func apply(_ v: UnsafeMutablePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+                                        BufferBLAS.gemv(.none, m: k, n: k, a: gram, lda: k, x: v, y: out)
+                                        block.addGramProduct(cMinusOne, v, into: out)
+                                        for t in 0..<k { out[t] += lambda * v[t] }
                                     }
-                                    // b = c Σ_{i∈Ω} f_i
-                                    BufferBLAS.gemv(.none, m: k, n: count, alpha: c, a: block, lda: k, x: ones, y: rhs)
-                                    switch solver {
-                                    case .cholesky:
-                                        for t in 0..<(k * k) { a[t] = gram[t] }
-                                        BufferBLAS.syrkLower(n: k, k: count, alpha: cMinusOne, a: block, lda: k, beta: 1, c: a, ldc: k)
-                                        for t in 0..<k { a[t + t * k] += lambda }
-                                        let info = BufferLAPACK.choleskySolve(n: k, nrhs: 1, a: a, lda: k, b: rhs, ldb: k)
-                                        guard info == 0 else {
-                                            throw LinearAlgebraError.notPositiveDefinite(routine: "implicit ALS row \(row) (dpotrf)", order: info)
+                                    apply(xr, av)
+                                    var rs = 0.0
+                                    for t in 0..<k { rv[t] = rhs[t] - av[t]; pv[t] = rv[t]; rs += rv[t] * rv[t] }
+                                    for _ in 0..<steps {
+                                        if rs < 1e-20 { break }
+                                        apply(pv, av)
+                                        var pap = 0.0
+                                        for t in 0..<k { pap += pv[t] * av[t] }
+                                        guard pap > 0 else { break }
+                                        let step = rs / pap
+                                        var next = 0.0
+                                        for t in 0..<k {
+                                            xr[t] += step * pv[t]
+                                            rv[t] -= step * av[t]
+                                            next += rv[t] * rv[t]
                                         }
-                                        for t in 0..<k { xr[t] = rhs[t] }
-                                    case .conjugateGradient(let steps):
-                                        // A v = G v + (c − 1) B (Bᵀ v) + λ v.
-                                        func apply(_ v: UnsafeMutablePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
-                                            BufferBLAS.gemv(.none, m: k, n: k, a: gram, lda: k, x: v, y: out)
-                                            BufferBLAS.gemv(.transpose, m: k, n: count, a: block, lda: k, x: v, y: tmp)
-                                            BufferBLAS.gemv(.none, m: k, n: count, alpha: cMinusOne, a: block, lda: k, x: tmp,
-                                                            beta: 1, y: out)
-                                            for t in 0..<k { out[t] += lambda * v[t] }
-                                        }
-                                        apply(xr, av)
-                                        var rs = 0.0
-                                        for t in 0..<k { rv[t] = rhs[t] - av[t]; pv[t] = rv[t]; rs += rv[t] * rv[t] }
-                                        for _ in 0..<steps {
-                                            if rs < 1e-20 { break }
-                                            apply(pv, av)
-                                            var pap = 0.0
-                                            for t in 0..<k { pap += pv[t] * av[t] }
-                                            guard pap > 0 else { break }
-                                            let step = rs / pap
-                                            var next = 0.0
-                                            for t in 0..<k {
-                                                xr[t] += step * pv[t]
-                                                rv[t] -= step * av[t]
-                                                next += rv[t] * rv[t]
-                                            }
-                                            if next < 1e-20 { break }
-                                            let beta = next / rs
-                                            for t in 0..<k { pv[t] = rv[t] + beta * pv[t] }
-                                            rs = next
-                                        }
+                                        if next < 1e-20 { break }
+                                        let beta = next / rs
+                                        for t in 0..<k { pv[t] = rv[t] + beta * pv[t] }
+                                        rs = next
                                     }
-                                    if observedTerms {
-                                        BufferBLAS.gemv(.transpose, m: k, n: count, a: block, lda: k, x: xr, y: tmp)
-                                        var sum = 0.0
-                                        for j in 0..<count { sum += c * (1 - tmp[j]) * (1 - tmp[j]) - tmp[j] * tmp[j] }
-                                        pterms[row] = sum
-                                    }
+                                }
+                                if observedTerms {
+                                    block.scores(xr, into: tmp)
+                                    var sum = 0.0
+                                    for j in 0..<count { sum += c * (1 - tmp[j]) * (1 - tmp[j]) - tmp[j] * tmp[j] }
+                                    pterms[row] = sum
                                 }
                             }
                         }

@@ -40,11 +40,15 @@ public struct ImplicitALSOptions: Sendable, Equatable {
     public var initialScale: Double
     /// Worker threads for the row solves; results are bit-identical for any value. Default: active processors.
     public var threads: Int
+    /// Arithmetic of the per-row products with the gathered factors: ``GramPrecision/double`` (the default) or
+    /// ``GramPrecision/mixed`` (float32 gather and `sgemv`/`ssyrk`, float64 solve and factors).
+    public var precision: GramPrecision
 
     /// Options with the `implicit` library's defaults unless given.
     public init(rank: Int = 100, lambda: Double = 0.01, alpha: Double = 1, confidence: ConfidenceConvention = .implicit,
                 solver: ImplicitRowSolver = .conjugateGradient(steps: 3), maxIterations: Int = 15, seed: UInt64 = 0,
-                initialScale: Double = 0.01, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                initialScale: Double = 0.01, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                precision: GramPrecision = .double) {
         self.rank = rank
         self.lambda = lambda
         self.alpha = alpha
@@ -54,6 +58,7 @@ public struct ImplicitALSOptions: Sendable, Equatable {
         self.seed = seed
         self.initialScale = initialScale
         self.threads = threads
+        self.precision = precision
     }
 
     /// The confidence c of an interaction under ``confidence``.

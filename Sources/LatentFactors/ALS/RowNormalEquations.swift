@@ -1,6 +1,6 @@
 import LowRankKernels
 
-/// The arithmetic of the Gram accumulation in ``ExplicitALS``.
+/// The arithmetic of the per-row Gram accumulation in ``ExplicitALS`` and of the per-row products in ``ImplicitALS``.
 public enum GramPrecision: String, Sendable, CaseIterable {
     /// Gather, Gram (`dsyrk`) and solve in float64. The default.
     case double

@@ -36,7 +36,8 @@ public struct RankingMetrics: Sendable, Equatable {
 extension Metrics {
     /// Precision@k and nDCG@k of `model` (see ``RankingMetrics``). `train` and `test` must use the model's indices
     /// (e.g. the two sides of a ``RatingsSplit`` the model was fitted on): every test entry is a relevant
-    /// interaction, whatever its value. Per user: one `gemv` over the k × items factors, then a heap selection.
+    /// interaction, whatever its value. Users are scored in blocks by one `gemm` with the item factors, then each by a
+    /// heap selection.
     /// - Throws: ``LinearAlgebraError/invalidArgument(argument:reason:)`` when k < 1, or when `train` or `test` has
     ///   more users or items than the model.
     public static func ranking(of model: FactorModel, train: Ratings, test: Ratings, k: Int) throws -> RankingMetrics {
@@ -54,29 +55,48 @@ extension Metrics {
         var relevant = [Bool](repeating: false, count: items)
         var inTrain = [Bool](repeating: false, count: items)
         var precisionSum = 0.0, ndcgSum = 0.0, counted = 0
-        for u in 0..<test.userCount {
-            let seen = u < train.userCount ? train.rowItems[train.rowOffsets[u]..<train.rowOffsets[u + 1]] : []
+        func seenItems(_ u: Int) -> ArraySlice<Int32> {
+            u < train.userCount ? train.rowItems[train.rowOffsets[u]..<train.rowOffsets[u + 1]] : []
+        }
+        /// Marks user u's relevant test items (those not in training) and returns them.
+        func markRelevant(_ u: Int) -> [Int] {
+            let seen = seenItems(u)
             for i in seen { inTrain[Int(i)] = true }
             var marked: [Int] = []
             for e in test.rowOffsets[u]..<test.rowOffsets[u + 1] {
                 let i = Int(test.rowItems[e])
-                if !inTrain[i] { relevant[i] = true; marked.append(i) }
+                if !inTrain[i], !relevant[i] { relevant[i] = true; marked.append(i) }
             }
             for i in seen { inTrain[Int(i)] = false }
-            guard !marked.isEmpty else { continue }
-            scorer.score(user: u)
-            var hits = 0, dcg = 0.0
-            for (p, i) in scorer.top(positions, excluding: seen).enumerated() where relevant[i] {
-                hits += 1
-                dcg += discount[p]
-            }
-            var idcg = 0.0
-            for p in 0..<Swift.min(positions, marked.count) { idcg += discount[p] }
-            precisionSum += Double(hits) / Double(k)
-            ndcgSum += dcg / idcg
-            counted += 1
-            for i in marked { relevant[i] = false }
+            return marked
         }
+        var block: [Int] = []
+        func evaluateBlock() {
+            scorer.score(users: block)
+            for (column, u) in block.enumerated() {
+                let marked = markRelevant(u)
+                var hits = 0, dcg = 0.0
+                for (p, i) in scorer.top(positions, column: column, excluding: seenItems(u)).enumerated() where relevant[i] {
+                    hits += 1
+                    dcg += discount[p]
+                }
+                var idcg = 0.0
+                for p in 0..<Swift.min(positions, marked.count) { idcg += discount[p] }
+                precisionSum += Double(hits) / Double(k)
+                ndcgSum += dcg / idcg
+                counted += 1
+                for i in marked { relevant[i] = false }
+            }
+            block.removeAll(keepingCapacity: true)
+        }
+        for u in 0..<test.userCount {
+            let marked = markRelevant(u)
+            for i in marked { relevant[i] = false }
+            guard !marked.isEmpty else { continue }
+            block.append(u)
+            if block.count == scorer.blockSize { evaluateBlock() }
+        }
+        if !block.isEmpty { evaluateBlock() }
         guard counted > 0 else { return RankingMetrics(k: k, precision: 0, ndcg: 0, users: 0) }
         return RankingMetrics(k: k, precision: precisionSum / Double(counted), ndcg: ndcgSum / Double(counted),
                               users: counted)

@@ -20,16 +20,17 @@ public struct ScoredItem: Sendable, Equatable {
 extension FactorModel {
     /// The `n` items with the highest predicted score r̂_ui for user `user` (a model index), best first, leaving out
     /// the items the user has in `seen` (normally the training ratings, which must use this model's indices).
-    /// Scores come from one `gemv` over all items and a partial (heap) selection; ties go to the smaller item index.
+    /// Scores come from one product with all item factors and a partial (heap) selection; ties go to the smaller item index.
     /// Fewer than `n` items are returned when fewer remain; none for an unknown user or `n` ≤ 0.
     public func topN(user: Int, n: Int, excluding seen: Ratings) -> [ScoredItem] {
         guard user >= 0, user < userFactors.columns, n > 0 else { return [] }
         var scorer = ItemScorer(model: self)
-        scorer.score(user: user)
+        scorer.score(users: [user])
         let exclude: ArraySlice<Int32> = user < seen.userCount
             ? seen.rowItems[seen.rowOffsets[user]..<seen.rowOffsets[user + 1]] : []
-        return scorer.top(n, excluding: exclude).map {
-            ScoredItem(item: $0, itemId: $0 < itemIds.count ? itemIds[$0] : String($0), score: scorer.scores[$0])
+        return scorer.top(n, column: 0, excluding: exclude).map {
+            ScoredItem(item: $0, itemId: $0 < itemIds.count ? itemIds[$0] : String($0),
+                       score: scorer.score(item: $0, column: 0))
         }
     }
 

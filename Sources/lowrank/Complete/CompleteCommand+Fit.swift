@@ -23,7 +23,8 @@ extension CompleteCommand {
             let options = ImplicitALSOptions(rank: rank, lambda: lambda, alpha: alpha ?? 1,
                                              confidence: confidence == .hkv ? .hkv : .implicit,
                                              solver: steps == 0 ? .cholesky : .conjugateGradient(steps: steps),
-                                             maxIterations: iterations ?? 15, seed: seed, threads: workerThreads)
+                                             maxIterations: iterations ?? 15, seed: seed, threads: workerThreads,
+                                             precision: precision ?? .double)
             let r = try ImplicitALS.fit(train, options: options, observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
         case .softImpute:

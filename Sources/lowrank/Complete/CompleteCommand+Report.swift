@@ -27,7 +27,7 @@ extension CompleteCommand {
         return CompleteReport(
             method: method.rawValue, users: train.userCount, items: train.itemCount, ratings: train.count, rank: rank,
             lambda: lambda, lambdaScale: Nullable(method == .als ? (lambdaScale ?? .count).rawValue : nil),
-            precision: method == .als ? (precision ?? .double).rawValue : nil,
+            precision: method == .als || method == .implicit ? (precision ?? .double).rawValue : nil,
             threads: workerThreads, iterations: iterations, testRmse: Nullable(errors?.rmse), testMae: Nullable(errors?.mae),
             testUnseen: Nullable(evaluation == nil ? nil : (implicit ? ranking?.unseen : errors?.unseen)),
             k: implicit ? top : nil, precisionAtK: implicit ? Nullable(ranking?.precision) : nil,

@@ -35,7 +35,7 @@ struct CompleteCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "λ, or a comma list for cross-validation.") var lambda: String
     @Option(name: .customLong("lambda-scale"), help: "ALS penalty: count (ALS-WR, λ·n_u; default, as Spark) or plain.") var lambdaScale: LambdaScale?
     @Flag(help: "Fit μ + b_u + c_i (als, sgd).") var biases = false
-    @Option(help: "als: Gram accumulation in double (default) or mixed (float32 gather and Gram, float64 solve).")
+    @Option(help: "als, implicit: row products in double (default) or mixed (float32 gather and Gram, float64 solve).")
     var precision: GramPrecision?
     @Option(parsing: .unconditional, help: "Implicit ALS: confidence α (default 1).") var alpha: Double?
     @Option(help: "Implicit ALS: implicit (c = α, default) or hkv (c = 1 + α).") var confidence: Confidence?
@@ -107,7 +107,9 @@ struct CompleteCommand: ParsableCommand {
         if let a = alpha, !(a > 0 && a.isFinite) { throw ValidationError("--alpha \(a): must be finite and > 0") }
         if let s = cgSteps, s < 0 { throw ValidationError("--cg-steps \(s): must be ≥ 0") }
         if lambdaScale != nil && method != .als { throw ValidationError("--lambda-scale applies to --method als") }
-        if precision != nil && method != .als { throw ValidationError("--precision applies to --method als") }
+        if precision != nil && method != .als && method != .implicit {
+            throw ValidationError("--precision applies to --method als and implicit")
+        }
         if biases && ![.als, .sgd].contains(method) { throw ValidationError("--biases applies to als and sgd") }
         if learningRate != nil && ![.gd, .sgd, .svdpp].contains(method) { throw ValidationError("--learning-rate applies to gd, sgd and svdpp") }
         for (name, value) in [("--bias-lambda", biasLambda), ("--implicit-lambda", implicitLambda)] {
