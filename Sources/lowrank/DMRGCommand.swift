@@ -179,7 +179,8 @@ struct DMRGCommand: ParsableCommand {
                rec.maxBondDimension, rec.maxTruncationError, rec.seconds)
     }
 
-    /// The SVG of `--plot`: |ΔE| and the largest truncation error per sweep, and the entanglement entropy per bond.
+    /// The SVG of `--plot`: |ΔE| (from sweep 2) and the largest truncation error per sweep, each point at its own
+    /// sweep number on a log axis, and the entanglement entropy per bond on a linear axis.
     func writePlot(_ path: String, sweeps: [SweepReport], entanglementEntropy: [Double]) throws {
         let changes = sweeps.compactMap { s in s.energyChange.map { (Double(s.sweep), Swift.abs($0)) } }
         let panels = [
@@ -191,7 +192,7 @@ struct DMRGCommand: ParsableCommand {
             SVGPlot.Panel(title: "Entanglement entropy per bond", xLabel: "bond", yLabel: "S", logX: false, series: [
                 .init(label: "S(k)", x: entanglementEntropy.indices.map { Double($0 + 1) }, y: entanglementEntropy,
                       color: "#2ca02c"),
-            ]),
+            ], logY: false),
         ]
         try SVGPlot(panels: panels).write(to: path)
     }

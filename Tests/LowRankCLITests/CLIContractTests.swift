@@ -291,4 +291,34 @@ import Testing
         #expect(plotted.status == 0)
         #expect((try? String(contentsOf: svg, encoding: .utf8))?.contains("<svg") == true)
     }
+
+    /// `dmrg --plot`: |ΔE| is drawn at sweep numbers 2…n, on the same x positions as the truncation error of those
+    /// sweeps; the entropy panel's y axis is linear (pixel heights an affine function of S, checked against the
+    /// JSON's entanglement entropies).
+    @Test func dmrgPlotAxes() throws {
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("lowrank-plot-\(UUID().uuidString).svg")
+        defer { try? FileManager.default.removeItem(at: svg) }
+        let d = try json(["dmrg", "--model", "heisenberg", "--sites", "10", "--max-bond-dimension", "4", "--plot", svg.path,
+                          "--json"])
+        let entropy = try #require(d["entanglement_entropy"] as? [Double])
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        let lines = text.components(separatedBy: "points=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(lines.count == 3)
+        func points(_ line: Substring) -> [(x: Double, y: Double)] {
+            line.split(separator: " ").compactMap { pair in
+                let v = pair.split(separator: ",").compactMap { Double($0) }
+                return v.count == 2 ? (v[0], v[1]) : nil
+            }
+        }
+        let change = points(lines[0]), truncation = points(lines[1]), profile = points(lines[2])
+        #expect(change.count == truncation.count - 1)
+        for (a, b) in zip(change, truncation.dropFirst()) { #expect(abs(a.x - b.x) < 0.05) }
+        #expect(profile.count == entropy.count)
+        guard let low = entropy.indices.min(by: { entropy[$0] < entropy[$1] }),
+              let high = entropy.indices.max(by: { entropy[$0] < entropy[$1] }), entropy[high] > entropy[low] else { return }
+        let slope = (profile[high].y - profile[low].y) / (entropy[high] - entropy[low])
+        for j in entropy.indices {
+            #expect(abs(profile[low].y + slope * (entropy[j] - entropy[low]) - profile[j].y) < 0.2, "bond \(j + 1)")
+        }
+    }
 }

@@ -154,4 +154,26 @@ import Testing
         #expect(Self.readError(huge)?.description
                 == "\(huge): corrupt variable #1 (v4 matrix at byte 0 (1048576×1048576) needs more data than the file holds)")
     }
+
+    /// v4 sparse matrices (T = 2): the fuzzer's 22-byte file (a sparse header with 1 952 797 440 rows and no columns,
+    /// for which matio asked 7.8 GB) and a well-sized sparse matrix whose size row declares 10¹² columns are refused;
+    /// a sound 3 × 3 sparse matrix with two nonzeros passes the validator.
+    @Test func v4SparseMatricesAreBounded() throws {
+        let fuzzed: [UInt8] = [2, 0, 0, 0, 0, 0x53, 0x65, 0x74, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0x41, 0x4d]
+        let oom = try Self.write(fuzzed, "v4oom")
+        defer { try? FileManager.default.removeItem(atPath: oom) }
+        #expect(Self.readError(oom, "AM")?.description
+                == "\(oom): corrupt variable #1 (v4 sparse matrix at byte 0 has 1952797440 rows and 0 columns (needs ≥ 1 and 3 or 4))")
+        func sparse(_ rows: [[Double]]) -> [UInt8] {
+            let header = [Int32(2), Int32(rows.count), 3, 0, 2].flatMap { MATv5Fixture.u32(UInt32(bitPattern: $0)) }
+            return header + Array("S".utf8) + [0] + (0..<3).flatMap { c in rows.flatMap { MATv5Fixture.f64($0[c]) } }
+        }
+        let wide = try Self.write(sparse([[1, 1, 2.5], [1e6, 1e12, 0]]), "v4wide")
+        defer { try? FileManager.default.removeItem(atPath: wide) }
+        #expect(Self.readError(wide, "S")?.description.contains("declares 1000000000000.0 columns") == true)
+        let sound = try Self.write(sparse([[1, 1, 2.5], [3, 2, -1], [3, 3, 0]]), "v4sparse")
+        defer { try? FileManager.default.removeItem(atPath: sound) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: sound))
+        try bytes.withUnsafeBytes { try MATv4Validator.validate(bytes: $0, path: sound) }
+    }
 }

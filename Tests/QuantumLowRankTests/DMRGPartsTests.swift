@@ -145,4 +145,50 @@ struct DMRGPartsTests {
         #expect(channelLast.gemmFlops / Double(channelLast.matrixVectorProducts)
                 < denseLast.gemmFlops / Double(denseLast.matrixVectorProducts))
     }
+
+    /// A hand count of one two-site sweep on the L = 3 Heisenberg chain (bond dimensions 1, 2, 2, 1; every update
+    /// keeps 2 states): per H_eff product the three GEMMs L·x, ·W and ·R (2 wl dp Dl² Dr, 2 wl wr dp² Dl Dr and
+    /// 2 wr dp Dl Dr², dp = 4); per update θ = A_i A_{i+1}, the density matrix of the side the centre leaves, the
+    /// projection onto the 2 kept states and the environment extension through the new site tensor.
+    @Test func denseTwoSiteFlopsMatchAHandCount() throws {
+        let mpo = try SpinModel.heisenberg.mpo(sites: 3)
+        let options = DMRG.Options(maxBondDimension: 4, bondDimensionRamp: [], maxSweeps: 3, energyTolerance: 1e-14,
+                                   noise: 0)
+        let result = try DMRG.groundState(of: mpo, options: options)
+        let bonds = [1, 2, 2, 1], d = 2, kept = 2
+        func contraction(_ dl: Int, _ dp: Int, _ dr: Int, _ wl: Int, _ wr: Int) -> Double {
+            Double(2 * wl * dp * dl * dl * dr + 2 * wl * wr * dp * dp * dl * dr + 2 * wr * dp * dl * dr * dr)
+        }
+        var perSweepFixed = 0.0, perProduct: Double?
+        for (i, rightward) in [(0, true), (1, true), (1, false), (0, false)] {
+            let dl = bonds[i], dr = bonds[i + 2], inner = bonds[i + 1]
+            let w1 = mpo.tensors[i].shape, w2 = mpo.tensors[i + 1].shape
+            let product = contraction(dl, d * d, dr, w1[0], w2[1])
+            if let p = perProduct { #expect(p == product) } else { perProduct = product }   // 496 at both bonds
+            let (rows, columns) = (dl * d, d * dr)
+            perSweepFixed += Double(2 * rows * columns * inner)                                     // θ
+            perSweepFixed += Double(rightward ? 2 * rows * rows * columns : 2 * columns * columns * rows)   // ρ
+            perSweepFixed += Double(2 * kept * rows * columns)                                     // projection
+            perSweepFixed += rightward ? contraction(dl, d, kept, w1[0], w1[1]) : contraction(kept, d, dr, w2[0], w2[1])
+        }
+        #expect(perProduct == 496)
+        let later = result.sweeps.dropFirst()       // the first sweep starts from the random state's bond dimensions
+        #expect(!later.isEmpty)
+        for s in later {
+            #expect(s.maxBondDimension == 2)
+            #expect(s.gemmFlops == perSweepFixed + 496 * Double(s.matrixVectorProducts), "sweep \(s.sweep)")
+        }
+    }
+
+    /// `shouldStop` ends the run after the sweep it returns true for (ITensor's `checkdone!`): exactly two sweeps
+    /// although ten are allowed and the energy tolerance (0) is never met.
+    @Test func shouldStopEndsTheRun() throws {
+        let mpo = try SpinModel.heisenberg.mpo(sites: 8)
+        var seen: [Int] = []
+        let result = try DMRG.groundState(of: mpo, options: DMRG.Options(maxBondDimension: 8, maxSweeps: 10,
+                                                                          energyTolerance: 0),
+                                          observer: { seen.append($0.sweep) }, shouldStop: { $0.sweep == 2 })
+        #expect(seen == [1, 2])
+        #expect(result.sweeps.count == 2 && result.stoppedEarly && !result.converged)
+    }
 }

@@ -7,19 +7,23 @@ extension DMRG {
     /// (2(L−1) updates; one-site: sites 0 … L−2 then L−1 … 1). An update solves H_eff x = E x for the
     /// local tensor by Lanczos on the matrix-free ``EffectiveHamiltonian`` (started from the current
     /// tensor), splits it with the sweep's truncation (χ, cutoff) and extends the cached environment
-    /// block, so a sweep costs O(L χ³ d² w) with one environment update per step.
+    /// block, so a sweep costs O(L χ³ d² w) with one environment update per step. The sweep order and its record
+    /// are the driver's (``SweepRunner``); the contraction is the engine's.
     ///
     /// - Parameters:
     ///   - hamiltonian: a Hermitian MPO (checked: ``OperatorError/notHermitian(relativeDeviation:)``).
     ///   - initialState: the start; by default a random MPS of bond dimension ``Options/initialBondDimension``.
     ///   - options: schedule and stopping rules (``Options``).
-    ///   - observer: called after every sweep with its ``SweepRecord``.
+    ///   - observer: called after every sweep with its ``SweepRecord`` (a trailing closure binds here).
+    ///   - shouldStop: called after every sweep (after `observer`) with its ``SweepRecord``; returning `true` ends
+    ///     the run there, like ITensor's `checkdone!` (``Result/stoppedEarly`` is then `true`).
     /// - Throws: ``OperatorError/tooFewSites(sites:minimum:)`` for L < 2, ``DMRGError`` for bad options or a
     ///   mismatched initial state, ``DMRGError/numericalFailure(site:reason:)`` for NaN/Inf. An eigensolver
     ///   that stops before its tolerance is *counted* in ``SweepRecord/unconvergedEigensolves``.
     public static func groundState(of hamiltonian: MPO, initialState: MPS<Double>? = nil,
                                    options: Options = Options(),
-                                   observer: ((SweepRecord) -> Void)? = nil) throws -> Result {
+                                   observer: ((SweepRecord) -> Void)? = nil,
+                                   shouldStop: ((SweepRecord) -> Bool)? = nil) throws -> Result {
         try options.validate()
         let L = hamiltonian.sites
         guard L >= 2 else { throw OperatorError.tooFewSites(sites: L, minimum: 2) }
@@ -83,7 +87,7 @@ extension DMRG {
         let clock = ContinuousClock()
         let start = clock.now
         var records: [SweepRecord] = []
-        var converged = false
+        var converged = false, stoppedEarly = false
         var previous = Double.nan
         for n in 0..<options.maxSweeps {
             var p = options.parameters(forSweep: n)
@@ -101,6 +105,10 @@ extension DMRG {
             stats.seconds = (clock.now - t0).seconds
             records.append(stats)
             observer?(stats)
+            if shouldStop?(stats) == true {
+                stoppedEarly = true
+                break
+            }
             // A small change only counts when the local solves were tight enough not to have hidden a
             // larger one: r² ≤ 0.01 × the energy tolerance (a solve's energy error is O(r²/gap)).
             let target = options.energyTolerance * Swift.max(Swift.abs(stats.energy), 1)
@@ -120,19 +128,10 @@ extension DMRG {
             for x in s where x > 0 { let p = x * x; e -= p * Double.log(p) }
             return Swift.max(e, 0)
         }
-        return Result(energy: records.last!.energy, state: state, sweeps: records, converged: converged,
-                      entanglementEntropies: Array(entropies), seconds: (clock.now - start).seconds)
+        return Result(energy: records.last?.energy ?? .nan, state: state, sweeps: records, converged: converged,
+                      entanglementEntropies: Array(entropies), seconds: (clock.now - start).seconds,
+                      stoppedEarly: stoppedEarly)
     }
-}
-
-/// A DMRG sweep driver: the dense ``SweepEngine`` or the charge-conserving ``BlockSweepEngine``.
-protocol SweepRunner: AnyObject {
-    /// One full sweep with the given parameters.
-    func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord
-    /// The current site tensors.
-    var tensors: [Tensor<Double>] { get }
-    /// The latest Schmidt values per bond 0 … L.
-    var spectra: [[Double]] { get }
 }
 
 extension BlockSweepEngine: SweepRunner {}

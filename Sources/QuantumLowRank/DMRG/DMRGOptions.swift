@@ -1,7 +1,7 @@
 import LowRankKernels
 
 /// Ground-state search by the density-matrix renormalization group in its MPS form (White, PRL 69, 2863
-/// (1992); Schollwöck, Ann. Phys. 326, 96 (2011), §6). See ``DMRG/groundState(of:initialState:options:observer:)``.
+/// (1992); Schollwöck, Ann. Phys. 326, 96 (2011), §6). See ``DMRG/groundState(of:initialState:options:observer:shouldStop:)``.
 public enum DMRG {
     /// Which variational update a sweep performs.
     public enum Algorithm: String, Sendable, Equatable, CaseIterable {
@@ -229,6 +229,9 @@ public enum DMRG {
         public var maxTruncationError: Double { sweeps.last?.maxTruncationError ?? 0 }
         /// Wall-clock seconds of the whole run.
         public var seconds: Double
+        /// Whether the `shouldStop` callback of ``DMRG/groundState(of:initialState:options:observer:shouldStop:)``
+        /// ended the run (before convergence or ``Options/maxSweeps``).
+        public var stoppedEarly: Bool = false
     }
 }
 

@@ -31,32 +31,18 @@ final class SweepEngine: SweepRunner {
         }
     }
 
-    /// One full sweep (→ then ←); the returned record has sweep, energyChange and seconds unset.
-    func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord {
-        var rec = DMRG.SweepRecord(starting: p)
-        func note(_ u: Update) { rec.add(u) }
-        switch algorithm {
-        case .twoSite:
-            for i in 0..<(L - 1) { note(try twoSiteUpdate(i, rightward: true, p)) }
-            for i in stride(from: L - 2, through: 0, by: -1) { note(try twoSiteUpdate(i, rightward: false, p)) }
-        case .singleSite:
-            for i in 0..<(L - 1) { note(try oneSiteUpdate(i, rightward: true, p)) }
-            for i in stride(from: L - 1, through: 1, by: -1) { note(try oneSiteUpdate(i, rightward: false, p)) }
-        }
-        rec.maxBondDimension = tensors.map { $0.shape[2] }.max() ?? 1
-        return rec
-    }
+    /// Sites an update optimizes: 2, or 1 for ``DMRG/Algorithm/singleSite``.
+    var updateWidth: Int { algorithm == .twoSite ? 2 : 1 }
 
-    /// What one local update did (accumulated into a ``DMRG/SweepRecord``).
-    struct Update {
-        var energy: Double
-        var truncationError: Double
-        var products: Int
-        var residual: Double
-        var converged: Bool
-        /// Floating-point operations of the update's GEMM-shaped work, by the convention of
-        /// ``DMRG/SweepRecord/gemmFlops``.
-        var gemmFlops: Double = 0
+    /// Largest bond dimension of the current tensors.
+    var maxBondDimension: Int { tensors.map { $0.shape[2] }.max() ?? 1 }
+
+    /// The two-site update of bond (i, i+1) or the one-site update of site i, by ``algorithm``.
+    func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
+        switch algorithm {
+        case .twoSite: try twoSiteUpdate(i, rightward: rightward, p)
+        case .singleSite: try oneSiteUpdate(i, rightward: rightward, p)
+        }
     }
 
     /// GEMM flops of one three-step contraction L · W · R of a [Dl, dp, Dr] tensor with MPO bonds (wl, wr) and
@@ -88,7 +74,7 @@ final class SweepEngine: SweepRunner {
     // MARK: two-site
 
     /// Optimizes the bond tensor of sites (i, i+1) and moves the centre to i+1 (rightward) or i.
-    private func twoSiteUpdate(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> Update {
+    private func twoSiteUpdate(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let a = tensors[i], b = tensors[i + 1]
         let dl = a.shape[0], d1 = a.shape[1], d2 = b.shape[1], dr = b.shape[2]
         let theta0 = try Matrix.product(a.matricized(rowAxes: 2), .none, b.matricized(rowAxes: 1), .none)
@@ -113,7 +99,7 @@ final class SweepEngine: SweepRunner {
         flops += 2 * k2 * Double(dl * d1 * d2 * dr)                                           // projection
         flops += rightward ? Self.contractionFlops(dl: dl, dp: d1, dr: k, wl: mpo[i].shape[0], wr: mpo[i].shape[1])
                            : Self.contractionFlops(dl: k, dp: d2, dr: dr, wl: mpo[i + 1].shape[0], wr: mpo[i + 1].shape[1])
-        return Update(energy: r.eigenvalue, truncationError: split.truncationError, products: r.matrixVectorProducts,
+        return LocalUpdate(energy: r.eigenvalue, truncationError: split.truncationError, products: r.matrixVectorProducts,
                       residual: r.residualNorm, converged: r.converged, gemmFlops: flops)
     }
 
@@ -194,7 +180,7 @@ final class SweepEngine: SweepRunner {
 
     /// Optimizes site i, expands by α·(L W M) (rightward) or α·(M W R) (leftward), truncates and moves the
     /// centre to i ± 1 (Hubig et al., PRB 91, 155115 (2015)).
-    private func oneSiteUpdate(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> Update {
+    private func oneSiteUpdate(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let m0 = tensors[i]
         let dl = m0.shape[0], d = m0.shape[1], dr = m0.shape[2]
         let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 1]!, mpo: [mpo[i]])
@@ -226,7 +212,7 @@ final class SweepEngine: SweepRunner {
             leftEnv[i + 1] = Environment.extendLeft(leftEnv[i]!, site: tensors[i], mpo: mpo[i])
             flops += 2 * Double(k) * Double(dr) * Double(next.shape[1] * next.shape[2])        // carry · A_{i+1}
             flops += Self.contractionFlops(dl: dl, dp: d, dr: k, wl: wl, wr: wr)                // environment
-            return Update(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,
+            return LocalUpdate(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,
                           residual: r.residualNorm, converged: r.converged, gemmFlops: flops)
         } else {
             let prev = tensors[i - 1]
@@ -252,7 +238,7 @@ final class SweepEngine: SweepRunner {
             rightEnv[i] = Environment.extendRight(rightEnv[i + 1]!, site: tensors[i], mpo: mpo[i])
             flops += 2 * Double(prev.shape[0] * prev.shape[1]) * Double(dl) * Double(k)      // A_{i-1} · carry
             flops += Self.contractionFlops(dl: k, dp: d, dr: dr, wl: wl, wr: wr)                // environment
-            return Update(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,
+            return LocalUpdate(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,
                           residual: r.residualNorm, converged: r.converged, gemmFlops: flops)
         }
     }
@@ -270,26 +256,5 @@ final class SweepEngine: SweepRunner {
         var t = top.transposed
         try t.appendColumns(bottom.transposed)
         return t.transposed
-    }
-}
-
-extension DMRG.SweepRecord {
-    /// An empty record for a sweep with parameters `p` (sweep number, energy change and time set by the driver).
-    init(starting p: DMRG.SweepParameters) {
-        self.init(sweep: 0, parameters: p, energy: .nan, finalUpdateEnergy: .nan, energyChange: .nan, maxTruncationError: 0,
-                  maxBondDimension: 1, seconds: 0, matrixVectorProducts: 0, updates: 0, unconvergedEigensolves: 0,
-                  maxEigensolverResidual: 0, gemmFlops: 0)
-    }
-
-    /// Accumulates one local update: lowest and last energy, worst truncation and residual, counts and flops.
-    mutating func add(_ u: SweepEngine.Update) {
-        energy = energy.isNaN ? u.energy : Swift.min(energy, u.energy)
-        finalUpdateEnergy = u.energy
-        maxTruncationError = Swift.max(maxTruncationError, u.truncationError)
-        matrixVectorProducts += u.products
-        updates += 1
-        if !u.converged { unconvergedEigensolves += 1 }
-        maxEigensolverResidual = Swift.max(maxEigensolverResidual, u.residual)
-        gemmFlops += u.gemmFlops
     }
 }

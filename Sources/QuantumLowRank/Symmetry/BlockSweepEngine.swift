@@ -62,17 +62,13 @@ final class BlockSweepEngine {
                                  w: sparse[k], deltaLeft: delta[k], deltaRight: delta[k + 1])
     }
 
-    /// One full sweep (→ then ←).
-    func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord {
-        var rec = DMRG.SweepRecord(starting: p)
-        func run(_ i: Int, _ rightward: Bool) throws { rec.add(try update(i, rightward: rightward, p)) }
-        for i in 0..<(L - 1) { try run(i, true) }
-        for i in stride(from: L - 2, through: 0, by: -1) { try run(i, false) }
-        rec.maxBondDimension = bases.map(\.dimension).max() ?? 1
-        return rec
-    }
+    /// Two-site updates only.
+    var updateWidth: Int { 2 }
 
-    private func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> SweepEngine.Update {
+    /// Largest bond dimension of the current bases.
+    var maxBondDimension: Int { bases.map(\.dimension).max() ?? 1 }
+
+    func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let a = tensors[i], b = tensors[i + 1]
         let lb = bases[i], rb = bases[i + 2]
         let cl = lb.dimension, cr = rb.dimension, d1 = a.shape[1], d2 = b.shape[1]
@@ -93,7 +89,7 @@ final class BlockSweepEngine {
         bases[i + 1] = split.basis
         spectra[i + 1] = split.spectrum
         if rightward { leftEnv[i + 1] = extendLeft(i) } else { rightEnv[i + 1] = extendRight(i + 1) }
-        return SweepEngine.Update(energy: r.eigenvalue, truncationError: split.truncationError,
+        return LocalUpdate(energy: r.eigenvalue, truncationError: split.truncationError,
                                   products: r.matrixVectorProducts, residual: r.residualNorm, converged: r.converged,
                                   gemmFlops: tally.flops - flopsBefore)
     }

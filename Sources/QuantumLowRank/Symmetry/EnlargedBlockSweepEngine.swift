@@ -93,13 +93,11 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 
     // MARK: Sweeps
 
-    func sweep(_ p: DMRG.SweepParameters) throws -> DMRG.SweepRecord {
-        var rec = DMRG.SweepRecord(starting: p)
-        for i in 0..<(L - 1) { rec.add(try update(i, rightward: true, p)) }
-        for i in stride(from: L - 2, through: 0, by: -1) { rec.add(try update(i, rightward: false, p)) }
-        rec.maxBondDimension = bases.map(\.dimension).max() ?? 1
-        return rec
-    }
+    /// Two-site updates only.
+    var updateWidth: Int { 2 }
+
+    /// Largest bond dimension of the current bases.
+    var maxBondDimension: Int { bases.map(\.dimension).max() ?? 1 }
 
     /// The two-site vector layout: one block X_Q (dimL × dimR) per label Q present on both sides.
     private struct Layout {
@@ -119,7 +117,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         return Layout(offset: off, rightIndex: ri, count: n)
     }
 
-    private func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> SweepEngine.Update {
+    func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let flopsBefore = tally.flops
         let el = EnlargedBasis(bond: bases[i], siteCharges: siteQ[i], left: true)
         let er = EnlargedBasis(bond: bases[i + 2], siteCharges: siteQ[i + 1], left: false)
@@ -147,7 +145,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         guard r.eigenvalue.isFinite else { throw DMRGError.numericalFailure(site: i, reason: "Davidson eigenvalue is not finite") }
         tally.add(h.flopsPerProduct * Double(r.matrixVectorProducts))
         let truncation = try split(r.eigenvector, i: i, rightward: rightward, el: el, er: er, lay: lay, lw: lw, rw: rw, p)
-        return SweepEngine.Update(energy: r.eigenvalue, truncationError: truncation, products: r.matrixVectorProducts,
+        return LocalUpdate(energy: r.eigenvalue, truncationError: truncation, products: r.matrixVectorProducts,
                                   residual: r.residualNorm, converged: r.converged,
                                   gemmFlops: tally.flops - flopsBefore)
     }
