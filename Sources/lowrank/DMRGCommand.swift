@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LowRankIO
 import LowRankKernels
 import QuantumLowRank
 
@@ -46,6 +47,12 @@ struct DMRGCommand: ParsableCommand {
     @Option(help: "Contraction of the symmetric engine (with --conserve or --fcidump): enlarged-blocks (fast, default) or channel-wise (reference implementation).")
     var contraction: DMRG.SymmetricContraction?
     @Option(help: "Write an SVG: energy change per sweep and the entanglement profile.") var plot: String?
+    @Option(name: .customLong("save-state"), help: ArgumentHelp(
+        "Write the final state with its bond charges to exactly this file (LowRank state format, see the DocC article).",
+        valueName: "file")) var saveState: String?
+    @Option(name: .customLong("initial-state"), help: ArgumentHelp(
+        "Start from a state written by --save-state (same model, sites and --conserve): resume at its bond dimension, without the ramp below it.",
+        valueName: "file")) var initialState: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var common: CommonOptions
 
@@ -130,8 +137,10 @@ struct DMRGCommand: ParsableCommand {
         try Output.reportingErrors {
             common.apply()
             try OutputTarget.checkFile(plot, option: "--plot")
+            try OutputTarget.checkFile(saveState, option: "--save-state")
             let start = DispatchTime.now()
             guard let name = model, let kind = SpinModel(rawValue: name), let L = sites else { throw ExitCode(64) }
+            let startState = try initialState.map { path in try ChargedMPS(serialized: try InputFile.read(path), path: path) }
             try MemoryBudget.require(DMRG.memoryEstimate(sites: L, maxBondDimension: maxBondDimension,
                                                          localDimension: kind == .spin1Heisenberg ? 3 : 2,
                                                          mpoBondDimension: kind == .tfim ? 3 : 5),
@@ -153,10 +162,11 @@ struct DMRGCommand: ParsableCommand {
             options.symmetricContraction = contraction ?? .enlargedBlocks
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)
-            let result = try DMRG.groundState(of: mpo, options: options) { rec in
-                progress.update(Self.progressText(rec, bond: "χ", digits: 12))
-            }
+            let show = { (rec: DMRG.SweepRecord) in progress.update(Self.progressText(rec, bond: "χ", digits: 12)) }
+            let result = try startState.map { try DMRG.groundState(of: mpo, from: $0, options: options, observer: show) }
+                ?? DMRG.groundState(of: mpo, options: options, observer: show)
             progress.finish()
+            if let saveState, let charged = result.chargedState { try AtomicFile.write(charged.serialized(), to: saveState) }
             let sweepsOut = result.sweeps.map(SweepReport.init)
             let report = Report(model: name, sites: L,
                                 parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,

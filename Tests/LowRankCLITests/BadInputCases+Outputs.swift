@@ -53,5 +53,18 @@ extension BadInputCatalogue {
                  message: ["--plot x/y.svg", "no such folder"]),
         BadInput(name: "dmrg --fcidump --plot FIFO", args: ["dmrg", "--fcidump", "h2o.FCIDUMP", "--plot", "p.svg"],
                  message: ["--plot p.svg", "not a regular file"], setup: { f in try copyH2O(f); try f.fifo("p.svg") }),
+        BadInput(name: "dmrg --save-state into a missing folder",
+                 args: ["dmrg", "--model", "heisenberg", "--sites", "8", "--save-state", "x/s.mps"],
+                 message: ["--save-state x/s.mps", "no such folder"]),
+        BadInput(name: "dmrg --initial-state missing", args: ["dmrg", "--model", "heisenberg", "--sites", "8",
+                                                             "--initial-state", "none.mps"],
+                 message: ["none.mps", "no such file"]),
+        BadInput(name: "dmrg --initial-state FIFO", args: ["dmrg", "--model", "heisenberg", "--sites", "8",
+                                                          "--initial-state", "s.mps"],
+                 message: ["s.mps", "not a regular file"], setup: { f in try f.fifo("s.mps") }),
+        BadInput(name: "dmrg --initial-state not a state file", args: ["dmrg", "--model", "heisenberg", "--sites", "8",
+                                                                      "--initial-state", "s.mps"],
+                 message: ["s.mps", "not a LowRank state file"],
+                 setup: { f in try Data("%%MatrixMarket matrix array real general\n1 1\n1\n".utf8).write(to: URL(fileURLWithPath: f.at("s.mps"))) }),
     ]
 }

@@ -24,6 +24,14 @@ extension DMRG {
                                    options: Options = Options(),
                                    observer: ((SweepRecord) -> Void)? = nil,
                                    shouldStop: ((SweepRecord) -> Bool)? = nil) throws -> Result {
+        try groundState(of: hamiltonian, initialState: initialState, options: options, observer: observer,
+                        shouldStop: shouldStop, resumed: false)
+    }
+
+    /// ``groundState(of:initialState:options:observer:shouldStop:)``; `resumed` as in ``run(_:options:observer:shouldStop:resumed:)``.
+    private static func groundState(of hamiltonian: MPO, initialState: MPS<Double>?, options: Options,
+                                    observer: ((SweepRecord) -> Void)?, shouldStop: ((SweepRecord) -> Bool)?,
+                                    resumed: Bool) throws -> Result {
         try options.validate()
         let L = hamiltonian.sites
         guard L >= 2 else { throw OperatorError.tooFewSites(sites: L, minimum: 2) }
@@ -84,6 +92,56 @@ extension DMRG {
                                  maxKrylovDimension: options.maxKrylovDimension, algorithm: options.algorithm)
         }
 
+        return try run(engine, options: options, observer: observer, shouldStop: shouldStop, resumed: resumed)
+    }
+
+    /// The ground state from a charged state (``ChargedMPS``), which fixes the sector: DMRG resumes where the state
+    /// was saved. With ``Options/conserveQuantumNumbers`` the run keeps the state's bond charges (enlarged-block
+    /// contraction only) and returns them in ``Result/chargedState``; without it the state's tensors are the dense
+    /// start. Ramp entries at or below the state's largest bond dimension are skipped, so a χ = 64 state continued at
+    /// χ = 256 goes on at 128 or 256 rather than restarting at 32.
+    ///
+    /// - Throws: as ``groundState(of:initialState:options:observer:shouldStop:)``, and
+    ///   ``DMRGError/invalidOption(argument:reason:)`` when the state's site charges differ from the MPO's, its sites
+    ///   1 … L−1 are not right-orthonormal (defect above 10⁻⁸) or the channel-wise contraction is chosen.
+    public static func groundState(of hamiltonian: MPO, from state: ChargedMPS, options: Options = Options(),
+                                   observer: ((SweepRecord) -> Void)? = nil,
+                                   shouldStop: ((SweepRecord) -> Bool)? = nil) throws -> Result {
+        var continued = options
+        continued.bondDimensionRamp = options.bondDimensionRamp.filter { $0 > state.state.maxBondDimension }
+        guard continued.conserveQuantumNumbers else {
+            return try groundState(of: hamiltonian, initialState: state.state, options: continued, observer: observer,
+                                   shouldStop: shouldStop, resumed: true)
+        }
+        try continued.validate()
+        func bad(_ argument: String, _ reason: String) -> DMRGError { .invalidOption(argument: argument, reason: reason) }
+        guard hamiltonian.sites >= 2 else { throw OperatorError.tooFewSites(sites: hamiltonian.sites, minimum: 2) }
+        try hamiltonian.requireHermitian()
+        guard state.state.physicalDimensions == hamiltonian.physicalDimensions else {
+            throw DMRGError.stateMismatch(mpo: hamiltonian.physicalDimensions, state: state.state.physicalDimensions)
+        }
+        guard continued.algorithm == .twoSite, continued.symmetricContraction == .enlargedBlocks else {
+            throw bad("initialState", "a charged start needs two-site updates with the enlarged-block contraction")
+        }
+        guard let q = hamiltonian.siteQuantumNumbers else {
+            throw bad("conserveQuantumNumbers", "the MPO carries no site quantum numbers (build it from an OpSum)")
+        }
+        guard q == state.siteCharges else { throw bad("initialState", "its site charges differ from the Hamiltonian's") }
+        let defect = state.rightOrthonormalityDefect
+        guard defect <= 1e-8 else {
+            throw bad("initialState", "sites 1…L−1 must be right-orthonormal, as DMRG saves them (defect \(defect))")
+        }
+        let engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, state: state,
+                                              maxKrylovDimension: continued.maxKrylovDimension)
+        return try run(engine, options: continued, observer: observer, shouldStop: shouldStop, resumed: true)
+    }
+
+    /// The sweep loop every engine runs under: schedule, adaptive local tolerance, observer, early stop and the
+    /// convergence rule (``Options/energyTolerance``), then the returned state. A `resumed` run starts from a
+    /// converged state, so its first sweep solves at the full ``Options/eigensolverTolerance`` instead of the loose
+    /// first-sweep one.
+    private static func run(_ engine: SweepRunner, options: Options, observer: ((SweepRecord) -> Void)?,
+                            shouldStop: ((SweepRecord) -> Bool)?, resumed: Bool = false) throws -> Result {
         let clock = ContinuousClock()
         let start = clock.now
         var records: [SweepRecord] = []
@@ -94,7 +152,7 @@ extension DMRG {
             if options.schedule == nil {
                 // Adaptive local accuracy: no point solving H_eff far below the current sweep-to-sweep energy
                 // change; the residual r enters the energy as O(r²).
-                let change = records.last.map { Swift.abs($0.energyChange) } ?? .nan
+                let change = records.last.map { Swift.abs($0.energyChange) } ?? (resumed ? 0 : .nan)
                 let loose = change.isFinite ? 0.02 * change.squareRoot() : 1e-4
                 p.eigensolverTolerance = Swift.max(p.eigensolverTolerance, Swift.min(1e-4, loose))
             }
@@ -120,6 +178,7 @@ extension DMRG {
             }
             previous = stats.energy
         }
+        let charged = engine.chargedState
         var state = try MPS(tensors: engine.tensors)
         try state.orthogonalize(center: 0)
         try state.normalize()
@@ -130,11 +189,17 @@ extension DMRG {
         }
         return Result(energy: records.last?.energy ?? .nan, state: state, sweeps: records, converged: converged,
                       entanglementEntropies: Array(entropies), seconds: (clock.now - start).seconds,
-                      stoppedEarly: stoppedEarly)
+                      stoppedEarly: stoppedEarly, chargedState: charged ?? ChargedMPS(trivial: state))
     }
 }
 
-extension BlockSweepEngine: SweepRunner {}
+extension BlockSweepEngine: SweepRunner {
+    /// The state with its bond charges (centre on site 0 after a sweep).
+    var chargedState: ChargedMPS? {
+        guard let state = try? MPS<Double>(tensors: tensors) else { return nil }
+        return try? ChargedMPS(state: state, siteCharges: siteQ, bondCharges: bases.map(\.charges))
+    }
+}
 
 extension Duration {
     /// The duration in seconds as a `Double`.

@@ -232,6 +232,10 @@ public enum DMRG {
         /// Whether the `shouldStop` callback of ``DMRG/groundState(of:initialState:options:observer:shouldStop:)``
         /// ended the run (before convergence or ``Options/maxSweeps``).
         public var stoppedEarly: Bool = false
+        /// The returned state with its bond charges, in the gauge a sweep ends in (centre on site 0): the start of a
+        /// resumed run (``DMRG/groundState(of:from:options:observer:shouldStop:)``) and what `--save-state` writes.
+        /// Charge-conserving runs keep their sectors; dense runs give the trivial symmetry (every charge zero).
+        public var chargedState: ChargedMPS? = nil
     }
 }
 

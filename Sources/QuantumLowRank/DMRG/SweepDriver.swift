@@ -19,6 +19,8 @@ protocol SweepRunner: AnyObject {
     var tensors: [Tensor<Double>] { get }
     /// The latest Schmidt values per bond 0 … L.
     var spectra: [[Double]] { get }
+    /// The state with its bond charges, for engines that keep them (nil: the dense engine).
+    var chargedState: ChargedMPS? { get }
 }
 
 extension SweepRunner {

@@ -31,6 +31,9 @@ final class SweepEngine: SweepRunner {
         }
     }
 
+    /// No bond charges: the driver returns the dense state as the trivial symmetry.
+    var chargedState: ChargedMPS? { nil }
+
     /// Sites an update optimizes: 2, or 1 for ``DMRG/Algorithm/singleSite``.
     var updateWidth: Int { algorithm == .twoSite ? 2 : 1 }
 

@@ -37,36 +37,57 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     /// GEMM flops of everything the engine does (``DMRG/SweepRecord/gemmFlops``).
     private let tally = FlopTally()
 
-    init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], configuration: [Int], maxKrylovDimension: Int) {
-        L = mpo.count
-        siteQ = siteQuantumNumbers
-        let sparse = mpo.map(SparseMPOTensor.init)
-        byLeft = sparse.map(\.byLeftChannel)
-        byRight = sparse.map(\.byRightChannel)
-        self.maxKrylovDimension = maxKrylovDimension
+    /// Starts from the product state with local basis states `configuration`, all sites in right form.
+    convenience init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], configuration: [Int],
+                     maxKrylovDimension: Int) {
         var b: [SectorBasis] = [SectorBasis(single: .zero)]
         var q = QuantumNumber.zero
-        for k in 0..<L {
+        for k in 0..<mpo.count {
             q = q + siteQuantumNumbers[k][configuration[k]]
             b.append(SectorBasis(single: q))
         }
-        bases = b
-        // Product state in right form: site k maps (s, r) → l with the one entry at s = configuration[k].
+        // Site k maps (s, r) → l with the one entry at s = configuration[k].
         var f: [[[Double]]] = []
-        for k in 0..<L {
+        for k in 0..<mpo.count {
             let er = EnlargedBasis(bond: b[k + 1], siteCharges: siteQuantumNumbers[k], left: false)
             let sec = er.partSector[configuration[k]]
             var v = [Double](repeating: 0, count: er.dims[sec])
             v[er.partOffset[configuration[k]]] = 1
             f.append([v])
         }
-        forms = f
-        isLeftForm = Array(repeating: false, count: L)
+        self.init(mpo: mpo, siteQuantumNumbers: siteQuantumNumbers, bases: b, forms: f,
+                  isLeftForm: Array(repeating: false, count: mpo.count), maxKrylovDimension: maxKrylovDimension)
+    }
+
+    /// Starts from a charged state in the gauge a sweep ends in (site 0 the centre, sites 1 … L−1 right-orthonormal);
+    /// the caller has checked its site charges against the MPO's.
+    convenience init(mpo: [Tensor<Double>], state: ChargedMPS, maxKrylovDimension: Int) {
+        let b = state.bondCharges.map(SectorBasis.init(sortedCharges:))
+        let f = (0..<mpo.count).map { k in
+            Self.forms(of: state.state.tensors[k], left: b[k], right: b[k + 1], siteCharges: state.siteCharges[k],
+                       leftForm: k == 0)
+        }
+        self.init(mpo: mpo, siteQuantumNumbers: state.siteCharges, bases: b, forms: f,
+                  isLeftForm: (0..<mpo.count).map { $0 == 0 }, maxKrylovDimension: maxKrylovDimension)
+    }
+
+    /// Starts from bond bases and site forms (sites 2 … L−1 in right form) and builds the right environments.
+    private init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], bases: [SectorBasis], forms: [[[Double]]],
+                 isLeftForm: [Bool], maxKrylovDimension: Int) {
+        L = mpo.count
+        siteQ = siteQuantumNumbers
+        let sparse = mpo.map(SparseMPOTensor.init)
+        byLeft = sparse.map(\.byLeftChannel)
+        byRight = sparse.map(\.byRightChannel)
+        self.maxKrylovDimension = maxKrylovDimension
+        self.bases = bases
+        self.forms = forms
+        self.isLeftForm = isLeftForm
         leftEnv = Array(repeating: nil, count: L + 1)
         rightEnv = Array(repeating: nil, count: L + 1)
         spectra = Array(repeating: [1], count: L + 1)
         leftEnv[0] = .boundary(.zero)
-        rightEnv[L] = .boundary(q)
+        rightEnv[L] = .boundary(bases[L].charges[0])
         for k in stride(from: L - 1, through: 2, by: -1) {
             let er = EnlargedBasis(bond: bases[k + 1], siteCharges: siteQ[k], left: false)
             var scratch: [Double] = []
@@ -366,35 +387,77 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 
     var tensors: [Tensor<Double>] {
         (0..<L).map { k in
-            let lb = bases[k], rb = bases[k + 1], d = siteQ[k].count
-            let cl = lb.dimension, cr = rb.dimension
+            let cl = bases[k].dimension, d = siteQ[k].count, cr = bases[k + 1].dimension
             var a = [Double](repeating: 0, count: cl * d * cr)
-            if isLeftForm[k] {
-                let e = EnlargedBasis(bond: lb, siteCharges: siteQ[k], left: true)
-                for (j, (q, rr)) in rb.sectors.enumerated() {
-                    guard let ei = e.index(q) else { continue }
-                    let n = e.dims[ei], blk = forms[k][j]
-                    for (jl, (_, lr)) in lb.sectors.enumerated() { for s in 0..<d where e.partSector[jl * d + s] == ei {
-                        let o = e.partOffset[jl * d + s]
-                        for c in 0..<rr.count { for l in lr {
-                            a[l + cl * (s + d * (rr.lowerBound + c))] = blk[o + (l - lr.lowerBound) + n * c]
-                        } }
-                    } }
-                }
-            } else {
-                let e = EnlargedBasis(bond: rb, siteCharges: siteQ[k], left: false)
-                for (j, (q, lr)) in lb.sectors.enumerated() {
-                    guard let ei = e.index(q) else { continue }
-                    let m = e.dims[ei], blk = forms[k][j]
-                    for (jr, (_, rr)) in rb.sectors.enumerated() { for s in 0..<d where e.partSector[jr * d + s] == ei {
-                        let o = e.partOffset[jr * d + s]
-                        for c in 0..<lr.count { for r in rr {
-                            a[lr.lowerBound + c + cl * (s + d * r)] = blk[o + (r - rr.lowerBound) + m * c]
-                        } }
-                    } }
-                }
+            let blocks = forms[k]
+            Self.forEachEntry(left: bases[k], right: bases[k + 1], siteCharges: siteQ[k], leftForm: isLeftForm[k]) {
+                block, formIndex, denseIndex in a[denseIndex] = blocks[block][formIndex]
             }
             return Tensor(uncheckedShape: [cl, d, cr], elements: a)
+        }
+    }
+
+    /// The state with its bond charges, in the gauge the engine holds it (after a full sweep: the centre on site 0,
+    /// sites 1 … L−1 right-orthonormal).
+    var chargedState: ChargedMPS? {
+        guard let state = try? MPS<Double>(tensors: tensors) else { return nil }
+        return try? ChargedMPS(state: state, siteCharges: siteQ, bondCharges: bases.map(\.charges))
+    }
+
+    /// The site forms of a dense site tensor with sector-sorted bonds: left form (blocks per sector of the right
+    /// bond) or right form (blocks per sector of the left bond), the inverse of ``tensors``.
+    static func forms(of tensor: Tensor<Double>, left lb: SectorBasis, right rb: SectorBasis,
+                      siteCharges q: [QuantumNumber], leftForm: Bool) -> [[Double]] {
+        let enlarged = EnlargedBasis(bond: leftForm ? lb : rb, siteCharges: q, left: leftForm)
+        let outer = leftForm ? rb : lb
+        var blocks = outer.sectors.map { (charge, range) -> [Double] in
+            let rows = enlarged.index(charge).map { enlarged.dims[$0] } ?? 0
+            return [Double](repeating: 0, count: rows * range.count)
+        }
+        let a = tensor.elements
+        forEachEntry(left: lb, right: rb, siteCharges: q, leftForm: leftForm) { block, formIndex, denseIndex in
+            blocks[block][formIndex] = a[denseIndex]
+        }
+        return blocks
+    }
+
+    /// Visits every stored entry of a site form: `visit(block, index in the block, index in the dense [χl, d, χr]
+    /// tensor)`. Left form: block j is sector j of the right bond, rows the enlarged (bond ⊗ site) sector of the same
+    /// charge, columns that sector's states. Right form: block j is sector j of the left bond, rows the enlarged
+    /// (site ⊗ bond) sector of the same charge. An entry is allowed exactly when q_l + q(s) = q_r.
+    static func forEachEntry(left lb: SectorBasis, right rb: SectorBasis, siteCharges q: [QuantumNumber], leftForm: Bool,
+                             _ visit: (_ block: Int, _ formIndex: Int, _ denseIndex: Int) -> Void) {
+        let d = q.count, cl = lb.dimension
+        if leftForm {
+            let e = EnlargedBasis(bond: lb, siteCharges: q, left: true)
+            for (block, (charge, rightStates)) in rb.sectors.enumerated() {
+                guard let sector = e.index(charge) else { continue }
+                let rows = e.dims[sector]
+                for (leftSector, (_, leftStates)) in lb.sectors.enumerated() {
+                    for s in 0..<d where e.partSector[leftSector * d + s] == sector {
+                        let part = e.partOffset[leftSector * d + s]
+                        for column in 0..<rightStates.count { for l in leftStates {
+                            visit(block, part + (l - leftStates.lowerBound) + rows * column,
+                                  l + cl * (s + d * (rightStates.lowerBound + column)))
+                        } }
+                    }
+                }
+            }
+        } else {
+            let e = EnlargedBasis(bond: rb, siteCharges: q, left: false)
+            for (block, (charge, leftStates)) in lb.sectors.enumerated() {
+                guard let sector = e.index(charge) else { continue }
+                let rows = e.dims[sector]
+                for (rightSector, (_, rightStates)) in rb.sectors.enumerated() {
+                    for s in 0..<d where e.partSector[rightSector * d + s] == sector {
+                        let part = e.partOffset[rightSector * d + s]
+                        for column in 0..<leftStates.count { for r in rightStates {
+                            visit(block, part + (r - rightStates.lowerBound) + rows * column,
+                                  leftStates.lowerBound + column + cl * (s + d * r))
+                        } }
+                    }
+                }
+            }
         }
     }
 }
