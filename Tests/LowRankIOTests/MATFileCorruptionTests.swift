@@ -176,4 +176,19 @@ import Testing
         let bytes = try Data(contentsOf: URL(fileURLWithPath: sound))
         try bytes.withUnsafeBytes { try MATv4Validator.validate(bytes: $0, path: sound) }
     }
+
+    /// A function-handle array (class 16) whose dimensions claim 1 × 1 610 612 738 elements in an 80-byte element: matio
+    /// reads it like a cell and asked for 12.9 GB of element pointers (found by the fuzzer). Every element must be a
+    /// nested miMATRIX that is present, so it is refused first.
+    @Test func functionHandleDimensionsAreBoundedByTheirElements() throws {
+        var element = MATv5Fixture.u32(6) + MATv5Fixture.u32(8) + MATv5Fixture.u32(16) + MATv5Fixture.u32(0)   // flags: class 16
+        element += MATv5Fixture.u32(5) + MATv5Fixture.u32(8) + MATv5Fixture.u32(1) + MATv5Fixture.u32(0x6000_0002)
+        element += MATv5Fixture.u32(0x0001_0001) + Array("F".utf8) + [0, 0, 0]                          // name "F", small element
+        element += MATv5Fixture.u32(9) + MATv5Fixture.u32(16) + MATv5Fixture.f64(7) + MATv5Fixture.f64(8)
+        let bytes = MATv5Fixture.header() + MATv5Fixture.u32(14) + MATv5Fixture.u32(UInt32(element.count)) + element
+        let path = try Self.write(bytes, "function-handle")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let description = try #require(Self.readError(path, "F")).description
+        #expect(description.contains("nested"), "\(description)")
+    }
 }

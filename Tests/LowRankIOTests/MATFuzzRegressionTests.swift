@@ -18,7 +18,13 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lowrank-fuzz-\(UUID().uuidString).mat").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for name in try MATFile.variableNames(path) {
+        // Since the v4 sparse check (2026-12-05) the whole file is refused when its variables are listed.
+        let names: [String]
+        do { names = try MATFile.variableNames(path) } catch {
+            #expect((error as? MATFile.Error)?.description.hasPrefix(path + ":") == true)
+            return
+        }
+        for name in names {
             #expect(throws: MATFile.Error.self) { _ = try MATFile.read(path, variable: name) }
             do { _ = try MATFile.load(path, variable: name) } catch {
                 #expect(error.description.hasPrefix(path + ":"))

@@ -171,7 +171,7 @@ struct MATv5MatrixWalker<Source: MATv5Source> {
         if depth == 0 { name = String(decoding: nameBytes, as: UTF8.self) }
 
         switch classCode {
-        case 1:  // cell: one miMATRIX per element
+        case 1, 16:  // cell, and function handle (matio reads it as a cell: one pointer per element): one miMATRIX each
             try children(count, &budget, depth: depth)
         case 2, 3:  // struct, object: [class name], field name length, field names, fields
             if classCode == 3 {
@@ -227,7 +227,7 @@ struct MATv5MatrixWalker<Source: MATv5Source> {
                 }
                 try skip(data, &budget)
             }
-        default:  // function handles, opaque objects: subelements in bounds only
+        default:  // opaque objects: subelements in bounds only
             while budget > 0 {
                 let t = try tag(&budget, what: "subelement")
                 try skip(t, &budget)
