@@ -125,4 +125,35 @@ struct ChargedStateTests {
         #expect(flipped != header)
         #expect(reason(file(flipped, data))?.contains("breaks the charge rule") == true)
     }
+
+    /// 3000 random damages of a small state file (byte flips, deletions, insertions, truncations, seeded): each is read
+    /// or refused with ``ChargedMPSError/badFile(path:reason:)``, never a crash; whatever is read still satisfies the
+    /// charge rule and its dimensions chain.
+    @Test func randomlyDamagedFilesNeverCrash() throws {
+        let mpo = try SpinModel.heisenberg.mpo(sites: 4)
+        let bytes = try #require(try DMRG.groundState(of: mpo, options: Self.sz(4)).chargedState).serialized()
+        var g = SeededGenerator(seed: 2026)
+        var refused = 0
+        for _ in 0..<3000 {
+            var damaged = bytes
+            for _ in 0..<(1 + Int(g.next() % 3)) {
+                let at = Int(g.next() % UInt64(damaged.count))
+                switch g.next() % 4 {
+                case 0: damaged[at] ^= UInt8(1 << (g.next() % 8))
+                case 1: damaged.remove(at: at)
+                case 2: damaged.insert(UInt8(g.next() % 256), at: at)
+                default: damaged = Array(damaged.prefix(at))
+                }
+                if damaged.isEmpty { break }
+            }
+            do {
+                let state = try ChargedMPS(serialized: damaged, path: "d.mps")
+                _ = try ChargedMPS(state: state.state, siteCharges: state.siteCharges, bondCharges: state.bondCharges)
+            } catch {
+                guard case .badFile(path: "d.mps", _) = error else { Issue.record("unexpected \(error)"); continue }
+                refused += 1
+            }
+        }
+        #expect(refused > 1000)
+    }
 }
