@@ -191,4 +191,15 @@ struct DMRGPartsTests {
         #expect(seen == [1, 2])
         #expect(result.sweeps.count == 2 && result.stoppedEarly && !result.converged)
     }
+
+    /// The charge group is stated by the site type and carried by the MPO, not inferred from the charges' values.
+    @Test func chargeGroupsAreStatedBySiteTypes() throws {
+        #expect(SiteType.spinHalf.chargeGroup == .u1 && SiteType.spinOne.chargeGroup == .u1)
+        #expect(SiteType.electron.chargeGroup == .u1xu1 && SiteType.spinHalfParity.chargeGroup == .z2)
+        #expect((ChargeGroup.u1 * .z2).description == "U(1)×Z2" && ChargeGroup.trivial.description == "trivial")
+        let ising = try MPO(SpinModel.tfim.parityBasisOpSum(sites: 6, parameters: .init()))
+        #expect(ising.chargeGroup == .z2)
+        #expect(try SpinModel.heisenberg.mpo(sites: 6).compressed().chargeGroup == .u1)
+        #expect(try SpinModel.heisenberg.mpo(sites: 6).adjoint.chargeGroup == .u1)
+    }
 }

@@ -56,11 +56,11 @@ extension DMRG {
                 throw DMRGError.invalidOption(argument: "conserveQuantumNumbers",
                                               reason: "the MPO carries no site quantum numbers (build it from an OpSum)")
             }
-            // Default start: Néel-like for U(1) charges; all first states when the charges are pure Z₂ parities
-            // (the alternating pattern would be odd for L ≡ 2, 3 mod 4).
-            let pureParity = q.allSatisfy { $0.allSatisfy { $0.first == 0 && $0.second == 0 } }
+            // Default start: Néel-like when the group has a U(1) factor; all first states for the Z₂ parity alone
+            // (the alternating pattern would be odd for L ≡ 2, 3 mod 4). The group is the site type's, not guessed.
+            let parityOnly = hamiltonian.chargeGroup == .z2
             let config = options.initialConfiguration
-                ?? (0..<L).map { pureParity || $0 % 2 == 0 ? 0 : dims[$0] - 1 }
+                ?? (0..<L).map { parityOnly || $0 % 2 == 0 ? 0 : dims[$0] - 1 }
             let charges = try hamiltonian.channelCharges(q)
             if options.symmetricContraction == .enlargedBlocks {
                 engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q, configuration: config,

@@ -146,5 +146,6 @@ extension MPO {
         }
         self.init(unchecked: ws)
         siteQuantumNumbers = Array(repeating: opSum.siteType.quantumNumbers, count: L)
+        chargeGroup = opSum.siteType.chargeGroup
     }
 }

@@ -15,6 +15,9 @@ public struct MPO: Sendable {
     /// The conserved quantum number of each local basis state per site, when known (set by ``init(_:)``
     /// from the ``OpSum``'s ``SiteType``); symmetric DMRG needs it.
     public var siteQuantumNumbers: [[QuantumNumber]]?
+    /// The group of ``siteQuantumNumbers`` (the ``SiteType``'s ``SiteType/chargeGroup`` for an MPO built from an
+    /// ``OpSum``); nil when not stated. Symmetric DMRG picks its default start from it.
+    public var chargeGroup: ChargeGroup?
 
     /// Wraps site tensors, checking that they are rank 4 with square physical legs, chain on their MPO
     /// bonds and have boundary bonds 1; throws ``OperatorError/invalidMPO(reason:)``.
@@ -72,6 +75,7 @@ public struct MPO: Sendable {
     public var adjoint: MPO {
         var m = MPO(unchecked: tensors.map { w in (try? w.permuted([0, 1, 3, 2])) ?? w })
         m.siteQuantumNumbers = siteQuantumNumbers
+        m.chargeGroup = chargeGroup
         return m
     }
 
@@ -146,7 +150,9 @@ public struct MPO: Sendable {
             try r.orthogonalizeRightToLeft()
             let delta = try TensorTrain<Double>.bondThreshold(relativeError: relativeError, order: sites, norm: r.leadingNorm)
             try r.truncateLeftToRight(threshold: delta)
-            return r.mpo(siteQuantumNumbers: q)
+            var m = r.mpo(siteQuantumNumbers: q)
+            m.chargeGroup = chargeGroup
+            return m
         }
         let dims = physicalDimensions
         let t = train
@@ -158,6 +164,7 @@ public struct MPO: Sendable {
         r = TensorTrain(uncheckedCores: cores)
         var m = try MPO(train: r, physicalDimensions: dims)
         m.siteQuantumNumbers = siteQuantumNumbers
+        m.chargeGroup = chargeGroup
         return m
     }
 

@@ -20,6 +20,8 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
     /// The conserved quantum number of each basis state (2Sᶻ for spins, (N, 2Sᶻ) for electrons), used by
     /// symmetric DMRG.
     public let quantumNumbers: [QuantumNumber]
+    /// The group ``quantumNumbers`` belong to (U(1) for spins, U(1)×U(1) for electrons, Z₂ for ``spinHalfParity``).
+    public let chargeGroup: ChargeGroup
     /// Names of the fermionic (parity-odd) operators; a Jordan–Wigner string F = (−1)^n is attached to them
     /// when an ``OpSum`` is compiled. Empty for spins.
     public var fermionicOperators: Set<String> = []
@@ -50,7 +52,7 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
     public static let spinHalfParity: SiteType = {
         let s = spinHalf
         return SiteType(name: "spin-1/2 (Z2)", dimension: 2, operators: s.operators,
-                        quantumNumbers: [QuantumNumber(parity: 0), QuantumNumber(parity: 1)])
+                        quantumNumbers: [QuantumNumber(parity: 0), QuantumNumber(parity: 1)], chargeGroup: .z2)
     }()
     /// Spin 1 (d = 3), basis |+1⟩, |0⟩, |−1⟩.
     public static let spinOne: SiteType = spin(twiceS: 2, name: "spin-1")
@@ -75,7 +77,8 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
             "Ntot": m([(1, 1, 1), (2, 2, 1), (3, 3, 2)]), "Nupdn": m([(3, 3, 1)]),
         ]
         var site = SiteType(name: "electron", dimension: 4, operators: ops,
-                            quantumNumbers: [QuantumNumber(0, 0), QuantumNumber(1, 1), QuantumNumber(1, -1), QuantumNumber(2, 0)])
+                            quantumNumbers: [QuantumNumber(0, 0), QuantumNumber(1, 1), QuantumNumber(1, -1), QuantumNumber(2, 0)],
+                            chargeGroup: .u1xu1)
         site.fermionicOperators = ["Cdagup", "Cup", "Cdagdn", "Cdn"]
         return site
     }()
@@ -106,7 +109,7 @@ public struct SiteType: Sendable, Equatable, CustomStringConvertible {
             ops["Ndn"] = dn
         }
         let qn = (0..<d).map { QuantumNumber(twiceS - 2 * $0) }     // 2m = 2S − 2i
-        return SiteType(name: name, dimension: d, operators: ops, quantumNumbers: qn)
+        return SiteType(name: name, dimension: d, operators: ops, quantumNumbers: qn, chargeGroup: .u1)
     }
 }
 
