@@ -80,7 +80,17 @@ struct DMRGCommand: ParsableCommand {
         let maxBondDimension: Int, maxTruncationError: Double, cutoff: Double, mpoBondDimension: Int
         let sweeps: [SweepReport]
         let entanglementEntropy: [Double]
+        /// With --conserve: the Schmidt values of the central bond by sector of the left part's charge.
+        var entanglementSpectrum: [SectorReport]? = nil
         let seconds: Double
+    }
+    /// One sector of the entanglement spectrum: its charge as [first, second, parity] and its Schmidt values.
+    struct SectorReport: Encodable {
+        let charge: [Int], schmidtValues: [Double]
+        init(_ s: EntanglementSector) {
+            charge = [s.charge.first, s.charge.second, s.charge.parity]
+            schmidtValues = s.schmidtValues
+        }
     }
 
     func validate() throws {
@@ -168,7 +178,7 @@ struct DMRGCommand: ParsableCommand {
             progress.finish()
             if let saveState, let charged = result.chargedState { try AtomicFile.write(charged.serialized(), to: saveState) }
             let sweepsOut = result.sweeps.map(SweepReport.init)
-            let report = Report(model: name, sites: L,
+            var report = Report(model: name, sites: L,
                                 parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,
                                                        field: field ?? kind.defaultField),
                                 algorithm: algorithm.rawValue, conserve: conserve.rawValue, energy: result.energy,
@@ -177,6 +187,10 @@ struct DMRGCommand: ParsableCommand {
                                 maxTruncationError: result.maxTruncationError, cutoff: cutoff,
                                 mpoBondDimension: mpo.maxBondDimension, sweeps: sweepsOut,
                                 entanglementEntropy: result.entanglementEntropies, seconds: secondsSince(start))
+            if conserve != .none, let charged = result.chargedState, let spectra = try? charged.entanglementSpectra(),
+               !spectra.isEmpty {
+                report.entanglementSpectrum = spectra[spectra.count / 2].map(SectorReport.init)
+            }
             if let plot { try writePlot(plot, sweeps: report.sweeps, entanglementEntropy: report.entanglementEntropy) }
             if json { try Output.printJSON(report) } else { printHuman(report) }
         }
@@ -220,6 +234,13 @@ struct DMRGCommand: ParsableCommand {
         let mid = r.entanglementEntropy.isEmpty ? 0 : r.entanglementEntropy[r.entanglementEntropy.count / 2]
         print(String(format: "  max bond dimension %d, max truncation error %.2e, central entanglement entropy %.6f, %.2f s",
                      r.maxBondDimension, r.maxTruncationError, mid, r.seconds))
+        if let sectors = r.entanglementSpectrum, !sectors.isEmpty {
+            let weights = sectors.map { s in
+                let q = QuantumNumber(s.charge[0], s.charge[1]) + QuantumNumber(parity: s.charge[2])
+                return String(format: "%@: %.4f", q.description, s.schmidtValues.reduce(0) { $0 + $1 * $1 })
+            }
+            print("  central bond weight by sector (charge of the left half): " + weights.joined(separator: ", "))
+        }
     }
 }
 

@@ -340,6 +340,13 @@ import Testing
         let e0 = try #require(sweeps.first?["energy"] as? Double)
         #expect(abs(e0 - saved) <= 1e-10 * abs(saved))
         #expect(sweeps.first?["max_bond_dimension"] as? Int == 32)
+        // The central bond's spectrum by sector: weights sum to 1, charges are [2Sz, 0, 0] triples.
+        let spectrum = try #require(first["entanglement_spectrum"] as? [[String: Any]])
+        let weight = spectrum.reduce(0.0) { sum, sector in
+            sum + ((sector["schmidt_values"] as? [Double]) ?? []).reduce(0) { $0 + $1 * $1 }
+        }
+        #expect(abs(weight - 1) < 1e-10)
+        #expect(spectrum.allSatisfy { ($0["charge"] as? [Int])?.count == 3 })
         let densePath = dir.appendingPathComponent("dense").path
         _ = try json(["dmrg", "--model", "heisenberg", "--sites", "12", "--max-bond-dimension", "8", "--save-state", densePath,
                       "--json"])

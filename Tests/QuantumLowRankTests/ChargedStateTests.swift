@@ -156,4 +156,30 @@ struct ChargedStateTests {
         }
         #expect(refused > 1000)
     }
+
+    /// The two-site singlet (the L = 2 Heisenberg ground state) has one Schmidt value 1/√2 in each sector 2Sᶻ = ±1 of
+    /// the left spin (exact); on L = 12 the sectors together are the bond's full Schmidt spectrum (their entropies
+    /// equal ``MPS/entanglementEntropies()``, a separate dense SVD sweep), and the sector weights of the singlet are
+    /// symmetric under Q → −Q (spin flip).
+    @Test func entanglementSpectrumBySector() throws {
+        let dimer = try #require(try DMRG.groundState(of: try SpinModel.heisenberg.mpo(sites: 2), options: Self.sz(4))
+            .chargedState)
+        let bond = try #require(try dimer.entanglementSpectra().first)
+        #expect(bond.map(\.charge) == [QuantumNumber(-1), QuantumNumber(1)])
+        for sector in bond { #expect(sector.schmidtValues.count == 1 && abs(sector.schmidtValues[0] - 0.5.squareRoot()) < 1e-12) }
+
+        let chain = try #require(try DMRG.groundState(of: try SpinModel.heisenberg.mpo(sites: 12), options: Self.sz(64))
+            .chargedState)
+        let spectra = try chain.entanglementSpectra()
+        let entropies = try chain.state.entanglementEntropies()
+        #expect(spectra.count == 11)
+        for (k, sectors) in spectra.enumerated() {
+            let p = sectors.flatMap { $0.schmidtValues.map { $0 * $0 } }.filter { $0 > 0 }
+            #expect(abs(p.reduce(0, +) - 1) < 1e-12)
+            #expect(abs(-p.reduce(0) { $0 + $1 * Double.log($1) } - entropies[k]) < 1e-10, "bond \(k + 1)")
+            let weights = Dictionary(uniqueKeysWithValues: sectors.map { ($0.charge.first, $0.schmidtValues.reduce(0) { $0 + $1 * $1 }) })
+            // Exact for the singlet ground state; DMRG's state is within ~√(energy error) of it.
+            for (q, w) in weights { #expect(abs(w - (weights[-q] ?? 0)) < 1e-5, "bond \(k + 1), 2Sz \(q)") }
+        }
+    }
 }
