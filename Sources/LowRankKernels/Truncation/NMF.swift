@@ -128,7 +128,7 @@ public enum NMF {
     /// `numerator` = M G (p × k) and `gram` = Gᵀ G (k × k):
     /// fₗ ← max(0, fₗ + (nₗ − F gₗ)/gₗₗ). Repeats up to `maxInner` sweeps, stopping once a sweep
     /// changes `factor` by less than 1% (ε = 0.01) of the first sweep's change (Gillis & Glineur 2012).
-    private static func hals(factor: inout Matrix<Double>, numerator: Matrix<Double>, gram: Matrix<Double>,
+    static func hals(factor: inout Matrix<Double>, numerator: Matrix<Double>, gram: Matrix<Double>,
                              maxInner: Int) {
         let p = factor.rows, k = factor.columns
         var firstChange = 0.0

@@ -1,0 +1,312 @@
+/// The divergence ``NMF/fit(_:options:observer:)`` minimizes.
+public enum NMFDivergence: String, Sendable, Equatable, CaseIterable {
+    /// ½‖X − W H‖²_F, by coordinate descent (Cichocki & Phan 2009; scikit-learn's `solver='cd'`).
+    case frobenius
+    /// The generalized Kullback–Leibler divergence Σ_ij [X log(X/WH) − X + WH] (the log term over X > 0), for
+    /// counts, by multiplicative updates (Lee & Seung, NIPS 2000; scikit-learn's `solver='mu'`,
+    /// `beta_loss='kullback-leibler'`).
+    case kullbackLeibler = "kl"
+}
+
+extension NMF {
+    /// Options of ``NMF/fit(_:options:observer:)``; penalties in scikit-learn's parametrization, so that an objective
+    /// compares one to one with `sklearn.decomposition.NMF`.
+    ///
+    /// Objective (X is m × n, W m × k, H k × n):
+    ///
+    ///     D(X ‖ WH) + α_W ρ n ‖W‖₁ + ½ α_W (1 − ρ) n ‖W‖²_F + α_H ρ m ‖H‖₁ + ½ α_H (1 − ρ) m ‖H‖²_F
+    ///
+    /// with ρ = ``l1Ratio`` and D the ``divergence``.
+    public struct FitOptions: Sendable, Equatable {
+        /// The inner dimension k, 1 ≤ k ≤ min(m, n) for the SVD-based starts.
+        public var rank: Int
+        /// The divergence D (default ``NMFDivergence/frobenius``).
+        public var divergence: NMFDivergence
+        /// α_W ≥ 0 (default 0).
+        public var alphaW: Double
+        /// α_H ≥ 0; nil means α_W (scikit-learn's `alpha_H='same'`, the default).
+        public var alphaH: Double?
+        /// ρ ∈ [0, 1]: 0 is a pure L2 penalty, 1 pure L1 (default 0).
+        public var l1Ratio: Double
+        /// The start (default ``NMFInitialization/nndsvda``).
+        public var initialization: NMFInitialization
+        /// Iterations, each one update of W then of H (default 200).
+        public var iterations: Int
+        /// With a value t, stop early once an iteration lowers the objective by less than t × the initial objective;
+        /// nil (the default) runs exactly ``iterations``.
+        public var tolerance: Double?
+
+        /// Options with the defaults listed on each property.
+        public init(rank: Int, divergence: NMFDivergence = .frobenius, alphaW: Double = 0, alphaH: Double? = nil,
+                    l1Ratio: Double = 0, initialization: NMFInitialization = .nndsvda, iterations: Int = 200,
+                    tolerance: Double? = nil) {
+            self.rank = rank
+            self.divergence = divergence
+            self.alphaW = alphaW
+            self.alphaH = alphaH
+            self.l1Ratio = l1Ratio
+            self.initialization = initialization
+            self.iterations = iterations
+            self.tolerance = tolerance
+        }
+    }
+
+    /// One iteration's record.
+    public struct FitRecord: Sendable, Equatable {
+        /// 0 for the start, then 1, 2, …
+        public var iteration: Int
+        /// The full objective (divergence plus penalties).
+        public var objective: Double
+        /// The divergence alone.
+        public var divergence: Double
+    }
+
+    /// The outcome of ``NMF/fit(_:options:observer:)``.
+    public struct FitResult: Sendable {
+        /// W (m × k), non-negative.
+        public var w: Matrix<Double>
+        /// H (k × n), non-negative.
+        public var h: Matrix<Double>
+        /// The start and every iteration.
+        public var history: [FitRecord]
+        /// Iterations run.
+        public var iterations: Int
+        /// The final objective and divergence.
+        public var objective: Double { history.last?.objective ?? .nan }
+        /// The final divergence.
+        public var divergence: Double { history.last?.divergence ?? .nan }
+        /// The share of W's entries that are exactly 0.
+        public var zerosW: Double { Double(w.elements.filter { $0 == 0 }.count) / Double(Swift.max(1, w.elements.count)) }
+        /// The share of H's entries that are exactly 0.
+        public var zerosH: Double { Double(h.elements.filter { $0 == 0 }.count) / Double(Swift.max(1, h.elements.count)) }
+    }
+
+    /// The smallest denominator and WH value of the multiplicative updates (float32's ε, as scikit-learn).
+    static let multiplicativeFloor = Double(Float.ulpOfOne)
+
+    /// Non-negative factorization X ≈ W H with sparsity (L1) and weight-decay (L2) penalties, for the Frobenius loss by
+    /// cyclic coordinate descent and for the Kullback–Leibler divergence by multiplicative updates: the iterates of
+    /// scikit-learn's `NMF(solver='cd')` and `NMF(solver='mu', beta_loss='kullback-leibler')` from the same start.
+    ///
+    /// - Coordinate descent: with A = X Hᵀ − α_W ρ n and B = H Hᵀ + α_W (1 − ρ) n I, each column t of W in turn,
+    ///   w_it ← max(0, w_it − ((W B)_it − A_it)/B_tt); then the same for Hᵀ with m in place of n.
+    /// - Multiplicative (KL): W ← W ∘ ((X ⊘ WH) Hᵀ) ⊘ (1 h + α_W ρ n + α_W (1 − ρ) n W), h the row sums of H, WH
+    ///   floored at ε; then H alike with the column sums of the new W; entries of H below float64's ε set to 0. Only
+    ///   the nonzeros of X enter X ⊘ WH, so an iteration costs O(nnz(X) k).
+    ///
+    /// `observer` sees the start and every iteration.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(argument:reason:)`` naming `x` for a negative entry, `rank`,
+    ///   `alphaW`, `alphaH`, `l1Ratio`, `iterations` or `tolerance` when out of range, and the errors of the SVD.
+    public static func fit(_ x: Matrix<Double>, options: FitOptions,
+                           observer: (FitRecord) -> Void = { _ in }) throws -> FitResult {
+        try x.requireNonEmpty("x")
+        try x.requireFinite("x")
+        let m = x.rows, n = x.columns, k = options.rank
+        func bad(_ argument: String, _ reason: String) -> LinearAlgebraError { .invalidArgument(argument: argument, reason: reason) }
+        if let index = x.elements.firstIndex(where: { $0 < 0 }) {
+            throw bad("x", "NMF needs X ≥ 0, but x[\(index % m), \(index / m)] = \(x.elements[index])")
+        }
+        guard k >= 1, k <= Swift.min(m, n) else { throw bad("rank", "must satisfy 1 ≤ rank ≤ min(m, n) = \(Swift.min(m, n)), got \(k)") }
+        let alphaH = options.alphaH ?? options.alphaW
+        guard options.alphaW >= 0, options.alphaW.isFinite else { throw bad("alphaW", "must be finite and ≥ 0") }
+        guard alphaH >= 0, alphaH.isFinite else { throw bad("alphaH", "must be finite and ≥ 0") }
+        guard options.l1Ratio >= 0, options.l1Ratio <= 1 else { throw bad("l1Ratio", "must lie in [0, 1]") }
+        guard options.iterations >= 0 else { throw bad("iterations", "must be ≥ 0") }
+        if let t = options.tolerance { guard t >= 0, t.isFinite else { throw bad("tolerance", "must be finite and ≥ 0") } }
+
+        let penalty = Penalty(l1W: options.alphaW * options.l1Ratio * Double(n), l2W: options.alphaW * (1 - options.l1Ratio) * Double(n),
+                              l1H: alphaH * options.l1Ratio * Double(m), l2H: alphaH * (1 - options.l1Ratio) * Double(m))
+        var (w, h) = try initialFactors(x, rank: k, options.initialization)
+        let pattern = options.divergence == .kullbackLeibler ? NonzeroPattern(x) : nil
+        func record(_ iteration: Int) throws -> FitRecord {
+            let d = try pattern.map { $0.kullbackLeibler(w, h) } ?? frobenius(x, w, h)
+            return FitRecord(iteration: iteration, objective: d + penalty.value(w, h), divergence: d)
+        }
+        var history = [try record(0)]
+        observer(history[0])
+        var done = 0
+        while done < options.iterations {
+            switch options.divergence {
+            case .frobenius:
+                try coordinateDescentStep(x, &w, &h, penalty)
+            case .kullbackLeibler:
+                pattern?.multiplicativeStep(&w, &h, penalty)
+            }
+            done += 1
+            let r = try record(done)
+            history.append(r)
+            observer(r)
+            if let t = options.tolerance, history.count >= 2,
+               history[history.count - 2].objective - r.objective < t * history[0].objective { break }
+        }
+        return FitResult(w: w, h: h, history: history, iterations: done)
+    }
+
+    /// The penalty weights in scikit-learn's scaling (`l1_reg_W` = α_W ρ n, …).
+    struct Penalty {
+        let l1W: Double, l2W: Double, l1H: Double, l2H: Double
+
+        /// l1W ‖W‖₁ + ½ l2W ‖W‖² + l1H ‖H‖₁ + ½ l2H ‖H‖².
+        func value(_ w: Matrix<Double>, _ h: Matrix<Double>) -> Double {
+            func sums(_ a: [Double]) -> (Double, Double) { a.reduce((0, 0)) { ($0.0 + $1, $0.1 + $1 * $1) } }
+            let (w1, w2) = sums(w.elements), (h1, h2) = sums(h.elements)
+            return l1W * w1 + 0.5 * l2W * w2 + l1H * h1 + 0.5 * l2H * h2
+        }
+    }
+
+    /// ½‖X − WH‖²_F.
+    static func frobenius(_ x: Matrix<Double>, _ w: Matrix<Double>, _ h: Matrix<Double>) throws -> Double {
+        let r = try x - (w * h)
+        let f = r.frobeniusNorm
+        return 0.5 * f * f
+    }
+
+    /// One coordinate-descent sweep over W, then over H (one HALS sweep each, with the penalties folded into the
+    /// numerator and the Gram's diagonal).
+    static func coordinateDescentStep(_ x: Matrix<Double>, _ w: inout Matrix<Double>, _ h: inout Matrix<Double>,
+                                      _ penalty: Penalty) throws {
+        var hht = try Matrix.product(h, .none, h, .transpose)
+        var xht = try Matrix.product(x, .none, h, .transpose)
+        hht.addToDiagonal(penalty.l2W)
+        if penalty.l1W != 0 { for i in xht.elements.indices { xht.elements[i] -= penalty.l1W } }
+        hals(factor: &w, numerator: xht, gram: hht, maxInner: 1)
+        var wtw = try Matrix.product(w, .transpose, w, .none)
+        var xtw = try Matrix.product(x, .transpose, w, .none)
+        wtw.addToDiagonal(penalty.l2H)
+        if penalty.l1H != 0 { for i in xtw.elements.indices { xtw.elements[i] -= penalty.l1H } }
+        var ht = h.transposed
+        hals(factor: &ht, numerator: xtw, gram: wtw, maxInner: 1)
+        h = ht.transposed
+    }
+
+    /// The nonzeros of X by row and by column, for the Kullback–Leibler updates and objective.
+    struct NonzeroPattern {
+        let m: Int, n: Int
+        let total: Double
+        /// By row i: columns and values.
+        let rowStart: [Int], rowColumn: [Int], rowValue: [Double]
+        /// By column j: rows and values.
+        let columnStart: [Int], columnRow: [Int], columnValue: [Double]
+
+        init(_ x: Matrix<Double>) {
+            m = x.rows; n = x.columns
+            var columnStart = [0], columnRow: [Int] = [], columnValue: [Double] = []
+            var counts = [Int](repeating: 0, count: m)
+            for j in 0..<n {
+                for i in 0..<m where x.elements[i + m * j] > 0 {
+                    columnRow.append(i); columnValue.append(x.elements[i + m * j]); counts[i] += 1
+                }
+                columnStart.append(columnRow.count)
+            }
+            var rowStart = [Int](repeating: 0, count: m + 1)
+            for i in 0..<m { rowStart[i + 1] = rowStart[i] + counts[i] }
+            var next = rowStart, rowColumn = [Int](repeating: 0, count: columnRow.count)
+            var rowValue = [Double](repeating: 0, count: columnRow.count)
+            for j in 0..<n {
+                for e in columnStart[j]..<columnStart[j + 1] {
+                    let i = columnRow[e]
+                    rowColumn[next[i]] = j; rowValue[next[i]] = columnValue[e]; next[i] += 1
+                }
+            }
+            (self.rowStart, self.rowColumn, self.rowValue) = (rowStart, rowColumn, rowValue)
+            (self.columnStart, self.columnRow, self.columnValue) = (columnStart, columnRow, columnValue)
+            total = columnValue.reduce(0, +)
+        }
+
+        /// Σ_{X>0} X log(X/WH) − ΣX + ΣWH (ΣWH = Σ_t (Σ_i W_it)(Σ_j H_tj)).
+        func kullbackLeibler(_ w: Matrix<Double>, _ h: Matrix<Double>) -> Double {
+            let k = w.columns
+            let wt = w.transposed
+            var sum = 0.0
+            wt.elements.withUnsafeBufferPointer { pw in
+                h.elements.withUnsafeBufferPointer { ph in
+                    for j in 0..<n {
+                        let hj = ph.baseAddress! + k * j
+                        for e in columnStart[j]..<columnStart[j + 1] {
+                            let wi = pw.baseAddress! + k * columnRow[e]
+                            var wh = 0.0
+                            for t in 0..<k { wh += wi[t] * hj[t] }
+                            sum += columnValue[e] * Double.log(columnValue[e] / wh)
+                        }
+                    }
+                }
+            }
+            var whSum = 0.0
+            for t in 0..<k {
+                var a = 0.0, b = 0.0
+                for i in 0..<m { a += w.elements[i + m * t] }
+                for j in 0..<n { b += h.elements[t + k * j] }
+                whSum += a * b
+            }
+            return sum - total + whSum
+        }
+
+        /// One multiplicative update of W, then of H (see ``NMF/fit(_:options:observer:)``).
+        func multiplicativeStep(_ w: inout Matrix<Double>, _ h: inout Matrix<Double>, _ penalty: Penalty) {
+            let k = w.columns, floor = NMF.multiplicativeFloor
+            var wt = w.transposed                                  // k × m: row i of W contiguous
+            var numerator = [Double](repeating: 0, count: k)
+            // W: h_t = Σ_j H_tj; per row i over its nonzeros.
+            var hSum = [Double](repeating: 0, count: k)
+            h.elements.withUnsafeBufferPointer { ph in
+                for j in 0..<n { for t in 0..<k { hSum[t] += ph[t + k * j] } }
+            }
+            wt.elements.withUnsafeMutableBufferPointer { pw in
+                h.elements.withUnsafeBufferPointer { ph in
+                    for i in 0..<m {
+                        let wi = pw.baseAddress! + k * i
+                        for t in 0..<k { numerator[t] = 0 }
+                        for e in rowStart[i]..<rowStart[i + 1] {
+                            let hj = ph.baseAddress! + k * rowColumn[e]
+                            var wh = 0.0
+                            for t in 0..<k { wh += wi[t] * hj[t] }
+                            let ratio = rowValue[e] / Swift.max(wh, floor)
+                            for t in 0..<k { numerator[t] += ratio * hj[t] }
+                        }
+                        for t in 0..<k {
+                            var denominator = hSum[t] + penalty.l1W + penalty.l2W * wi[t]
+                            if denominator == 0 { denominator = floor }
+                            wi[t] *= numerator[t] / denominator
+                        }
+                    }
+                }
+            }
+            // H: w_t = Σ_i W_it of the new W (0 → 1); per column j over its nonzeros.
+            var wSum = [Double](repeating: 0, count: k)
+            wt.elements.withUnsafeBufferPointer { pw in
+                for i in 0..<m { for t in 0..<k { wSum[t] += pw[t + k * i] } }
+            }
+            for t in 0..<k where wSum[t] == 0 { wSum[t] = 1 }
+            wt.elements.withUnsafeBufferPointer { pw in
+                h.elements.withUnsafeMutableBufferPointer { ph in
+                    for j in 0..<n {
+                        let hj = ph.baseAddress! + k * j
+                        for t in 0..<k { numerator[t] = 0 }
+                        for e in columnStart[j]..<columnStart[j + 1] {
+                            let wi = pw.baseAddress! + k * columnRow[e]
+                            var wh = 0.0
+                            for t in 0..<k { wh += wi[t] * hj[t] }
+                            let ratio = columnValue[e] / Swift.max(wh, floor)
+                            for t in 0..<k { numerator[t] += ratio * wi[t] }
+                        }
+                        for t in 0..<k {
+                            var denominator = wSum[t] + penalty.l1H + penalty.l2H * hj[t]
+                            if denominator == 0 { denominator = floor }
+                            let updated = hj[t] * numerator[t] / denominator
+                            hj[t] = updated < Double.ulpOfOne ? 0 : updated
+                        }
+                    }
+                }
+            }
+            w = wt.transposed
+        }
+    }
+}
+
+extension Matrix where Scalar == Double {
+    /// Adds `value` to every diagonal entry (a no-op for 0).
+    mutating func addToDiagonal(_ value: Double) {
+        guard value != 0 else { return }
+        for d in 0..<Swift.min(rows, columns) { elements[d + rows * d] += value }
+    }
+}
