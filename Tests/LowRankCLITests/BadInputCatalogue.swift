@@ -31,5 +31,5 @@ enum BadInputCatalogue {
         }
     }
 
-    static let cases: [BadInput] = readers + memory + outputs + options + degenerate + fcidumps + complete + btOrders
+    static let cases: [BadInput] = readers + memory + outputs + options + degenerate + fcidumps + complete + btOrders + nmf
 }

@@ -353,4 +353,43 @@ import Testing
         let refused = try run(base + ["--initial-state", densePath])
         #expect(refused.status == 1 && refused.stderr.contains("site charges differ"))
     }
+
+    /// `lowrank nmf`: the JSON keys of the issue and identities: the objective is the divergence without penalties, `--beta kullback-leibler` is `kl`, exactly `--iterations` run, and `--out` holds W (m × k) and H (k × n)
+    /// whose product reproduces the reported divergence.
+    @Test func nmfKeysAndOutputs() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lowrank-nmf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x = try NPYFixture.write("nmf-x.npy", shape: [6, 5]) { i in Double((i[0] * 7 + i[1] * 3) % 5) + (i[0] == i[1] ? 2 : 0) }
+        let out = dir.appendingPathComponent("model").path
+        let d = try json(["nmf", x, "--rank", "2", "--beta", "kullback-leibler", "--iterations", "25", "--out", out, "--json"])
+        for key in ["objective", "divergence", "iterations", "zeros_w", "zeros_h", "seconds"] { #expect(d[key] != nil, "\(key)") }
+        #expect(d["beta"] as? String == "kl" && d["iterations"] as? Int == 25)
+        let objective = try #require(d["objective"] as? Double), divergence = try #require(d["divergence"] as? Double)
+        #expect(objective == divergence)
+        /// A 2-D little-endian float64 `.npy` as an entry function (i, j) → value.
+        func matrix(_ path: String) throws -> (shape: [Int], at: (Int, Int) -> Double) {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
+            let fortran = header.contains("'fortran_order': True")
+            let inside = header.split(separator: "(")[1].split(separator: ")")[0]
+            let shape = inside.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let values = stride(from: 10 + headerLength, to: bytes.count, by: 8).map { start in
+                Double(bitPattern: (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[start + $1]) << (8 * UInt64($1)) })
+            }
+            return (shape, { i, j in fortran ? values[i + shape[0] * j] : values[i * shape[1] + j] })
+        }
+        let (ws, w) = try matrix(out + "/W.npy"), (hs, h) = try matrix(out + "/H.npy"), (_, xm) = try matrix(x)
+        #expect(ws == [6, 2] && hs == [2, 5])
+        var kl = 0.0
+        for i in 0..<6 { for j in 0..<5 {
+            let wh = w(i, 0) * h(0, j) + w(i, 1) * h(1, j)
+            if xm(i, j) > 0 { kl += xm(i, j) * log(xm(i, j) / wh) }
+            kl += wh - xm(i, j)
+        } }
+        #expect(abs(kl - divergence) <= 1e-9 * abs(divergence))
+        let early = try json(["nmf", x, "--rank", "2", "--iterations", "5000", "--tolerance", "1e-4", "--json"])
+        #expect((early["iterations"] as? Int ?? 5000) < 5000)
+    }
 }

@@ -104,13 +104,13 @@ public enum NMF {
         while iterations < options.maxIterations {
             // W update: A = X Hᵀ, B = H Hᵀ.
             let xht = try Matrix.product(x, .none, h, .transpose)
-            hals(factor: &w, numerator: xht, gram: hht, maxInner: innerW)
-            // H update, on Hᵀ (n × k) so that rows of H are contiguous columns: Xᵀ W and Wᵀ W.
+            var wt = w.transposed
+            hals(factorT: &wt, numerator: xht, gram: hht, maxInner: innerW)
+            w = wt.transposed
+            // H update: H (k × n) is already Hᵀ's transpose, rows of Hᵀ contiguous; Xᵀ W and Wᵀ W.
             let xtw = try Matrix.product(x, .transpose, w, .none)
             let wtw = try Matrix.product(w, .transpose, w, .none)
-            var ht = h.transposed
-            hals(factor: &ht, numerator: xtw, gram: wtw, maxInner: innerH)
-            h = ht.transposed
+            hals(factorT: &h, numerator: xtw, gram: wtw, maxInner: innerH)
             hht = try Matrix.product(h, .none, h, .transpose)
             iterations += 1
             let l = try loss()
@@ -124,29 +124,42 @@ public enum NMF {
         return NMFResult(w: w, h: h, lossHistory: history, iterations: iterations, converged: converged)
     }
 
-    /// Column-wise HALS sweeps on `factor` (p × k) minimising ½‖M − factor · Gᵀ‖² given
-    /// `numerator` = M G (p × k) and `gram` = Gᵀ G (k × k):
-    /// fₗ ← max(0, fₗ + (nₗ − F gₗ)/gₗₗ). Repeats up to `maxInner` sweeps, stopping once a sweep
-    /// changes `factor` by less than 1% (ε = 0.01) of the first sweep's change (Gillis & Glineur 2012).
-    static func hals(factor: inout Matrix<Double>, numerator: Matrix<Double>, gram: Matrix<Double>,
-                             maxInner: Int) {
-        let p = factor.rows, k = factor.columns
+    /// HALS sweeps on a factor F (p × k) held transposed, `factorT` = Fᵀ (k × p, so each row f_i of F is contiguous),
+    /// minimising ½‖M − F Gᵀ‖² given `numerator` = M G (p × k) and `gram` = Gᵀ G (k × k): column by column,
+    /// f_il ← max(0, f_il + (n_il − l1 − f_i·g_l − l2 f_il)/(g_ll + l2)), with an L1 penalty `l1` subtracted from the
+    /// numerator and an L2 penalty `l2` added to the Gram's diagonal (scikit-learn's coordinate descent when
+    /// `maxInner` = 1). Repeats up to `maxInner` sweeps, stopping once a sweep changes F by less than 1 % (ε = 0.01)
+    /// of the first sweep's change (Gillis & Glineur 2012).
+    static func hals(factorT: inout Matrix<Double>, numerator: Matrix<Double>, gram: Matrix<Double>,
+                     maxInner: Int, l1: Double = 0, l2: Double = 0) {
+        let k = factorT.rows, p = factorT.columns
         var firstChange = 0.0
-        factor.elements.withUnsafeMutableBufferPointer { f in
+        factorT.elements.withUnsafeMutableBufferPointer { f in
             numerator.elements.withUnsafeBufferPointer { nm in
                 gram.elements.withUnsafeBufferPointer { g in
                     for sweep in 0..<Swift.max(1, maxInner) {
                         var change = 0.0
                         for l in 0..<k {
-                            let gll = g[l + l * k]
+                            let gll = g[l + l * k] + l2
                             if !(gll > 0) { continue }  // the other factor's column l is zero: nothing to fit
                             let inv = 1 / gll
+                            let gl = g.baseAddress! + l * k
                             for i in 0..<p {
-                                var fg = 0.0
-                                for q in 0..<k { fg += f[i + q * p] * g[q + l * k] }
-                                let old = f[i + l * p]
-                                let new = Swift.max(0, old + (nm[i + l * p] - fg) * inv)
-                                f[i + l * p] = new
+                                let fi = f.baseAddress! + i * k
+                                // Four partial sums: the dot product is latency-bound otherwise.
+                                var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+                                var q = 0
+                                while q + 4 <= k {
+                                    s0 += fi[q] * gl[q]; s1 += fi[q + 1] * gl[q + 1]
+                                    s2 += fi[q + 2] * gl[q + 2]; s3 += fi[q + 3] * gl[q + 3]
+                                    q += 4
+                                }
+                                while q < k { s0 += fi[q] * gl[q]; q += 1 }
+                                var fg = (s0 + s1) + (s2 + s3)
+                                let old = fi[l]
+                                fg += l2 * old
+                                let new = Swift.max(0, old + (nm[i + l * p] - l1 - fg) * inv)
+                                fi[l] = new
                                 change += (new - old) * (new - old)
                             }
                         }

@@ -118,8 +118,9 @@ extension NMF {
                               l1H: alphaH * options.l1Ratio * Double(m), l2H: alphaH * (1 - options.l1Ratio) * Double(m))
         var (w, h) = try initialFactors(x, rank: k, options.initialization)
         let pattern = options.divergence == .kullbackLeibler ? NonzeroPattern(x) : nil
+        var products = options.divergence == .frobenius ? try FrobeniusProducts(x, w, h) : nil
         func record(_ iteration: Int) throws -> FitRecord {
-            let d = try pattern.map { $0.kullbackLeibler(w, h) } ?? frobenius(x, w, h)
+            let d = try pattern.map { $0.kullbackLeibler(w, h) } ?? products?.loss(w) ?? frobenius(x, w, h)
             return FitRecord(iteration: iteration, objective: d + penalty.value(w, h), divergence: d)
         }
         var history = [try record(0)]
@@ -128,7 +129,7 @@ extension NMF {
         while done < options.iterations {
             switch options.divergence {
             case .frobenius:
-                try coordinateDescentStep(x, &w, &h, penalty)
+                try products?.coordinateDescentStep(x, &w, &h, penalty)
             case .kullbackLeibler:
                 pattern?.multiplicativeStep(&w, &h, penalty)
             }
@@ -161,22 +162,42 @@ extension NMF {
         return 0.5 * f * f
     }
 
-    /// One coordinate-descent sweep over W, then over H (one HALS sweep each, with the penalties folded into the
-    /// numerator and the Gram's diagonal).
-    static func coordinateDescentStep(_ x: Matrix<Double>, _ w: inout Matrix<Double>, _ h: inout Matrix<Double>,
-                                      _ penalty: Penalty) throws {
-        var hht = try Matrix.product(h, .none, h, .transpose)
-        var xht = try Matrix.product(x, .none, h, .transpose)
-        hht.addToDiagonal(penalty.l2W)
-        if penalty.l1W != 0 { for i in xht.elements.indices { xht.elements[i] -= penalty.l1W } }
-        hals(factor: &w, numerator: xht, gram: hht, maxInner: 1)
-        var wtw = try Matrix.product(w, .transpose, w, .none)
-        var xtw = try Matrix.product(x, .transpose, w, .none)
-        wtw.addToDiagonal(penalty.l2H)
-        if penalty.l1H != 0 { for i in xtw.elements.indices { xtw.elements[i] -= penalty.l1H } }
-        var ht = h.transposed
-        hals(factor: &ht, numerator: xtw, gram: wtw, maxInner: 1)
-        h = ht.transposed
+    /// The products a coordinate-descent iteration shares with the objective: X Hᵀ and H Hᵀ of the current H (they
+    /// serve the next W update as they are) and WᵀW of the current W, so that ½‖X − WH‖² = ½‖X‖² − ⟨X Hᵀ, W⟩ +
+    /// ½⟨WᵀW, H Hᵀ⟩ costs no product of its own.
+    struct FrobeniusProducts {
+        let halfSquaredNorm: Double
+        var xht: Matrix<Double>, hht: Matrix<Double>, wtw: Matrix<Double>
+
+        init(_ x: Matrix<Double>, _ w: Matrix<Double>, _ h: Matrix<Double>) throws {
+            let f = x.frobeniusNorm
+            halfSquaredNorm = 0.5 * f * f
+            xht = try Matrix.product(x, .none, h, .transpose)
+            hht = try Matrix.product(h, .none, h, .transpose)
+            wtw = try Matrix.product(w, .transpose, w, .none)
+        }
+
+        /// ½‖X − WH‖²_F from the cached products (W must be the W of ``wtw``).
+        func loss(_ w: Matrix<Double>) -> Double {
+            var cross = 0.0, quadratic = 0.0
+            for i in 0..<w.elements.count { cross += xht.elements[i] * w.elements[i] }
+            for i in 0..<hht.elements.count { quadratic += wtw.elements[i] * hht.elements[i] }
+            return Swift.max(0, halfSquaredNorm - cross + 0.5 * quadratic)
+        }
+
+        /// One coordinate-descent sweep over W (with X Hᵀ, H Hᵀ cached), then over H (X ᵀW, WᵀW), then the new
+        /// X Hᵀ and H Hᵀ; the penalties enter the numerator and the Gram's diagonal inside the sweep.
+        mutating func coordinateDescentStep(_ x: Matrix<Double>, _ w: inout Matrix<Double>, _ h: inout Matrix<Double>,
+                                            _ penalty: Penalty) throws {
+            var wt = w.transposed
+            NMF.hals(factorT: &wt, numerator: xht, gram: hht, maxInner: 1, l1: penalty.l1W, l2: penalty.l2W)
+            w = wt.transposed
+            wtw = try Matrix.product(w, .transpose, w, .none)
+            let xtw = try Matrix.product(x, .transpose, w, .none)
+            NMF.hals(factorT: &h, numerator: xtw, gram: wtw, maxInner: 1, l1: penalty.l1H, l2: penalty.l2H)
+            xht = try Matrix.product(x, .none, h, .transpose)
+            hht = try Matrix.product(h, .none, h, .transpose)
+        }
     }
 
     /// The nonzeros of X by row and by column, for the Kullback–Leibler updates and objective.
@@ -303,10 +324,3 @@ extension NMF {
     }
 }
 
-extension Matrix where Scalar == Double {
-    /// Adds `value` to every diagonal entry (a no-op for 0).
-    mutating func addToDiagonal(_ value: Double) {
-        guard value != 0 else { return }
-        for d in 0..<Swift.min(rows, columns) { elements[d + rows * d] += value }
-    }
-}

@@ -16,7 +16,7 @@ public enum NMFInitialization: Sendable, Equatable {
 
 extension NMF {
     /// The starting W (m × k) and H (k × n) of `initialization` for X (non-negative, checked by the caller). The SVD
-    /// is exact (LAPACK) when min(m, n) ≤ 512 and randomized otherwise (Halko et al., 10 extra columns, 7 power
+    /// is exact (LAPACK) when min(m, n) ≤ 2048 and randomized otherwise (Halko et al., 10 extra columns, 7 power
     /// iterations, as scikit-learn's `randomized_svd` uses for NNDSVD).
     public static func initialFactors(_ x: Matrix<Double>, rank k: Int,
                                       _ initialization: NMFInitialization) throws -> (w: Matrix<Double>, h: Matrix<Double>) {
@@ -41,7 +41,7 @@ extension NMF {
             return (w, h)
         case .nndsvd, .nndsvda:
             let svd: (u: Matrix<Double>, s: [Double], vt: Matrix<Double>)
-            if Swift.min(m, n) <= 512 {
+            if Swift.min(m, n) <= 2048 {
                 let f = try x.svd()
                 svd = (f.u.columns(0..<k), Array(f.singularValues.prefix(k)), f.vt.rows(0..<k))
             } else {
