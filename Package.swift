@@ -120,6 +120,11 @@ let package = Package(
             path: "Examples/SpinChainGroundStates"
         ),
         .executableTarget(
+            name: "Discovery",
+            dependencies: ["LowRankKernels", "LowRankIO"],
+            path: "Examples/Discovery"
+        ),
+        .executableTarget(
             name: "Recommendation",
             dependencies: ["LatentFactors", "LowRankKernels"],
             path: "Examples/Recommendation"
