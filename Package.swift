@@ -121,7 +121,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Discovery",
-            dependencies: ["LowRankKernels", "LowRankIO"],
+            dependencies: ["LatentFactors", "LowRankKernels", "LowRankIO"],
             path: "Examples/Discovery"
         ),
         .executableTarget(

@@ -1,8 +1,11 @@
-// Discovery with non-negative parts: sparse NMF of the 1797 handwritten digits (8 × 8 pixels) finds strokes, and
-// the digits that use each stroke most say what it is. Run from the repository root:
+// Discovery with latent factors on the handwritten digits (8 × 8 pixels):
+// 1. sparse NMF of the 1797 images finds strokes, and the digits that use each stroke most say what it is;
+// 2. the axes of confusion of a weak linear classifier and of a strong network name the digits they mix up.
+// Run from the repository root:
 //   swift run -c release Discovery [parts.svg]
-// Data: Data/apps/digits (UCI handwritten digits, CC BY 4.0; see its README).
+// Data: Data/apps/digits (UCI handwritten digits, CC BY 4.0; confusion counts from ../shared; see its README).
 import Foundation
+import LatentFactors
 import LowRankIO
 import LowRankKernels
 
@@ -45,3 +48,30 @@ svg += "</svg>\n"
 let path = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "discovery-parts.svg"
 try AtomicFile.write(Array(svg.utf8), to: path)
 print("wrote \(path)")
+
+// Axes of confusion: the leading factors of the symmetrized off-diagonal confusion rates, printed, and the first two
+// axes of each classifier drawn as bars per digit (discovery-confusion.svg, next to the parts).
+var bars = ""
+for (row, name) in ["confusion_linear", "confusion_mlp"].enumerated() {
+    let counts = try NumPy.readMatrix("Data/apps/digits/\(name).npy", as: Double.self)
+    let accuracy = (0..<10).reduce(0) { $0 + counts[$1, $1] } / counts.elements.reduce(0, +)
+    print(String(format: "\n%@ (accuracy %.3f): axes of confusion", name, accuracy))
+    for (index, axis) in try ConfusionAxes.axes(of: counts, count: 3).enumerated() {
+        let loadings = axis.classes.map { String(format: "%d (%.2f)", $0, axis.loadings[$0]) }.joined(separator: ", ")
+        print(String(format: "  axis %d, strength %.4f: ties %@", index + 1, axis.strength, loadings))
+        guard index < 2 else { continue }
+        let x0 = Double(index) * 330 + 20, y0 = Double(row) * 170 + 40, mid = y0 + 60
+        bars += "<text x=\"\(x0)\" y=\"\(y0 - 10)\" font-size=\"12\">\(name), axis \(index + 1)</text>\n"
+        bars += "<line x1=\"\(x0)\" x2=\"\(x0 + 300)\" y1=\"\(mid)\" y2=\"\(mid)\" stroke=\"#888\"/>\n"
+        for digit in 0..<10 {
+            let height = 60 * axis.loadings[digit], x = x0 + Double(digit) * 30 + 5
+            let color = axis.classes.contains(digit) ? "#d62728" : "#1f77b4"
+            bars += "<rect x=\"\(x)\" y=\"\(height > 0 ? mid - height : mid)\" width=\"20\" height=\"\(Swift.abs(height))\" fill=\"\(color)\"/>"
+            bars += "<text x=\"\(x + 10)\" y=\"\(mid + 75)\" font-size=\"11\" text-anchor=\"middle\">\(digit)</text>\n"
+        }
+    }
+}
+let confusionPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("discovery-confusion.svg")
+try AtomicFile.write(Array(("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"680\" height=\"360\" font-family=\"sans-serif\">\n"
+                            + bars + "</svg>\n").utf8), to: confusionPath)
+print("wrote \(confusionPath)")
