@@ -23,5 +23,20 @@ extension BadInputCatalogue {
         refused("nmf --iterations -1", ["nmf", "x.npy", "--rank", "1", "--iterations", "-1"], ["--iterations must be ≥ 0"]),
         BadInput(name: "nmf --out onto the input", args: ["nmf", "x.npy", "--rank", "1", "--out", "."],
                  message: ["--out .", "input"], setup: npyOnly("x.npy", shape: [2, 2], [1, 2, 3, 4])),
+        BadInput(name: "layers shapes that do not chain", args: ["layers", "--weights", "w1.npy,w2.npy", "--biases", "b1.npy,b2.npy",
+                                                                 "--inputs", "x.npy", "--labels", "y.npy"],
+                 message: ["layer 2 takes 3 inputs but layer 1 gives 2"], setup: { f in
+                     try npyOnly("w1.npy", shape: [2, 2], [1, 0, 0, 1])(f); try npyOnly("w2.npy", shape: [3, 2], [1, 0, 0, 1, 1, 1])(f)
+                     try npyOnly("b1.npy", shape: [2], [0, 0])(f); try npyOnly("b2.npy", shape: [2], [0, 0])(f)
+                     try npyOnly("x.npy", shape: [2, 2], [1, 2, 3, 4])(f); try npyOnly("y.npy", shape: [2], [0, 1])(f)
+                 }),
+        BadInput(name: "layers label out of range", args: ["layers", "--weights", "w1.npy", "--biases", "b1.npy",
+                                                           "--inputs", "x.npy", "--labels", "y.npy"], status: 64,
+                 message: ["y.npy", "label 2 is 5.0"], setup: { f in
+                     try npyOnly("w1.npy", shape: [2, 2], [1, 0, 0, 1])(f); try npyOnly("b1.npy", shape: [2], [0, 0])(f)
+                     try npyOnly("x.npy", shape: [2, 2], [1, 2, 3, 4])(f); try npyOnly("y.npy", shape: [2], [0, 5])(f)
+                 }),
+        refused("layers --weights with an empty name", ["layers", "--weights", "w1.npy,", "--biases", "b1.npy", "--inputs", "x.npy",
+                                                        "--labels", "y.npy"], ["--weights and --biases"]),
     ]
 }

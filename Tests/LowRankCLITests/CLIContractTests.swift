@@ -392,4 +392,20 @@ import Testing
         let early = try json(["nmf", x, "--rank", "2", "--iterations", "5000", "--tolerance", "1e-4", "--json"])
         #expect((early["iterations"] as? Int ?? 5000) < 5000)
     }
+
+    /// `lowrank layers`: an identity network (two 4 × 4 identities, zero biases) classifies every sample by its largest
+    /// feature; labels set that way give accuracy 1 dense, and the chosen ranks keep it (tolerance 0).
+    @Test func layersKeysAndIdentity() throws {
+        let eye = try NPYFixture.write("eye.npy", shape: [4, 4]) { $0[0] == $0[1] ? 1 : 0 }
+        let zero = try NPYFixture.write("zero.npy", shape: [4]) { _ in 0 }
+        let x = try NPYFixture.write("x.npy", shape: [40, 4]) { i in Double((i[0] * 7 + i[1] * 3) % 11) + (i[0] % 4 == i[1] ? 20 : 0) }
+        let y = try NPYFixture.write("y.npy", shape: [40]) { i in Double(i[0] % 4) }
+        let d = try json(["layers", "--weights", "\(eye),\(eye)", "--biases", "\(zero),\(zero)", "--inputs", x, "--labels", y,
+                          "--tolerance", "0", "--json"])
+        for key in ["layers", "parameters_dense", "parameters_factored", "reduction", "accuracy_dense", "accuracy_factored",
+                    "validation_accuracy_dense", "validation_accuracy_factored", "forward_seconds_dense",
+                    "forward_seconds_factored", "validation_samples", "test_samples"] { #expect(d[key] != nil, "\(key)") }
+        #expect(d["accuracy_dense"] as? Double == 1 && d["accuracy_factored"] as? Double == 1)
+        #expect(d["parameters_dense"] as? Int == 40 && d["validation_samples"] as? Int == 20)
+    }
 }

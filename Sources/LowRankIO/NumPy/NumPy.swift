@@ -13,8 +13,8 @@ public enum NumPyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The header is truncated or is not a Python dict literal with exactly the keys
     /// `descr`, `fortran_order` and `shape` of the right types.
     case malformedHeader(file: String, reason: String)
-    /// The `descr` is not little-endian float64 (`<f8`) or complex128 (`<c16`): big-endian data,
-    /// other dtypes and structured dtypes are rejected.
+    /// The `descr` is not little-endian float64 (`<f8`), complex128 (`<c16`) or int64 (`<i8`, read as the nearest
+    /// doubles, for label vectors): big-endian data, other dtypes and structured dtypes are rejected.
     case unsupportedDType(file: String, descr: String)
     /// The file holds complex data (`<c16`) but a real array was requested.
     case typeMismatch(file: String, descr: String, requested: String)
@@ -38,7 +38,7 @@ public enum NumPyError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupportedDType(file, descr):
             let why = descr.hasPrefix(">") || descr.hasPrefix("!") ? "big-endian data is not supported; "
                 : ""
-            return "\(file): unsupported dtype '\(descr)' (\(why)supported: little-endian '<f8' float64 and '<c16' complex128)"
+            return "\(file): unsupported dtype '\(descr)' (\(why)supported: little-endian '<f8' float64, '<c16' complex128 and '<i8' int64)"
         case let .typeMismatch(file, descr, requested):
             return "\(file): dtype '\(descr)' cannot be read as \(requested) (complex data would lose its imaginary part)"
         case let .sizeMismatch(file, expected, found):
@@ -64,7 +64,8 @@ public enum NumPyError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Reading accepts versions 1.0, 2.0 and 3.0; the dict keys in any order, with any spacing, with or
 /// without a trailing comma, the shape as a tuple `()`, `(n,)`, `(m, n, …)` (or a list), and Python 2 `L`
 /// suffixes; `descr` `'<f8'` / `'<c16'`, also written without byte-order mark or as `'='`/`'|'` (native, which
-/// is little-endian on every supported platform) or as `'float64'`/`'complex128'`/`'d'`/`'D'`. Big-endian and
+/// is little-endian on every supported platform) or as `'float64'`/`'complex128'`/`'d'`/`'D'`; `'<i8'`/`'int64'`
+/// integers (label vectors) are read as the nearest doubles, exact up to 2⁵³ in magnitude. Big-endian and
 /// every other dtype are rejected (``NumPyError/unsupportedDType(file:descr:)``). Like `numpy.load`, the
 /// dict must have exactly the three keys. C-order (row-major) data are transposed into the Fortran order
 /// of `NDArray`. The data section must have exactly the implied size; shape products are checked for
@@ -187,7 +188,7 @@ public enum NumPy {
     }
 
     /// The element type stored in the file.
-    enum StoredType { case float64, complex128 }
+    enum StoredType { case float64, complex128, int64 }
 
     /// Parsed header fields.
     struct Header {
@@ -245,10 +246,13 @@ public enum NumPy {
             Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: byteOffset, as: UInt64.self)))
         }
         @inline(__always) func element(_ index: Int) -> Scalar {
-            if header.type == .complex128 {
-                return Scalar(real: load(16 * index), imaginary: load(16 * index + 8))
+            switch header.type {
+            case .complex128: return Scalar(real: load(16 * index), imaginary: load(16 * index + 8))
+            case .float64: return Scalar(real: load(8 * index))
+            case .int64:
+                let raw = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self))
+                return Scalar(real: Double(Int64(bitPattern: raw)))
             }
-            return Scalar(real: load(8 * index))
         }
 
         let shape = header.shape
@@ -322,6 +326,7 @@ public enum NumPy {
         switch code {
         case "f8", "d", "float64": return .float64
         case "c16", "D", "complex128": return .complex128
+        case "i8", "int64": return .int64
         default: throw NumPyError.unsupportedDType(file: name, descr: descr)
         }
     }
