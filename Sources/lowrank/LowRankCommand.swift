@@ -7,5 +7,5 @@ struct LowRankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lowrank",
         abstract: "Low-rank methods for scientific simulation: compression, model reduction, integrals, tensor trains, latent factors.",
-        subcommands: [CompressCommand.self, LyapCommand.self, BTCommand.self, EriCommand.self, DMRGCommand.self, TTCompressCommand.self, CompleteCommand.self, NMFCommand.self, LayersCommand.self, BenchCommand.self])
+        subcommands: [CompressCommand.self, LyapCommand.self, BTCommand.self, EriCommand.self, DMRGCommand.self, TTCompressCommand.self, CompleteCommand.self, NMFCommand.self, LayersCommand.self, EmbedCommand.self, BenchCommand.self])
 }

@@ -36,6 +36,16 @@ extension BadInputCatalogue {
                      try npyOnly("w1.npy", shape: [2, 2], [1, 0, 0, 1])(f); try npyOnly("b1.npy", shape: [2], [0, 0])(f)
                      try npyOnly("x.npy", shape: [2, 2], [1, 2, 3, 4])(f); try npyOnly("y.npy", shape: [2], [0, 5])(f)
                  }),
+        BadInput(name: "embed no word above --min-count", args: ["embed", "c.txt", "--dim", "2"],
+                 message: ["corpus", "no word occurs at least 5 times"],
+                 setup: { f in try f.write("c.txt", Array("the cat sat\non the mat\n".utf8)) }),
+        BadInput(name: "embed malformed similarity line", args: ["embed", "c.txt", "--dim", "2", "--pairs", "p.tsv"],
+                 message: ["p.tsv:1", "word<TAB>word<TAB>rating"],
+                 setup: { f in
+                     try f.write("c.txt", Array("the cat sat\n".utf8))
+                     try f.write("p.tsv", Array("cat dog 3\n".utf8))
+                 }),
+        refused("embed --dim 0", ["embed", "c.txt", "--dim", "0"], ["--dim must be ≥ 1"]),
         refused("layers --weights with an empty name", ["layers", "--weights", "w1.npy,", "--biases", "b1.npy", "--inputs", "x.npy",
                                                         "--labels", "y.npy"], ["--weights and --biases"]),
     ]

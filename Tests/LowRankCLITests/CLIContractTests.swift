@@ -408,4 +408,22 @@ import Testing
         #expect(d["accuracy_dense"] as? Double == 1 && d["accuracy_factored"] as? Double == 1)
         #expect(d["parameters_dense"] as? Int == 40 && d["validation_samples"] as? Int == 20)
     }
+
+    /// `lowrank embed`: the JSON keys of the issue, `similarity` keyed by the pairs file's base name; a word and itself
+    /// at similarity 1 make a list whose covered pairs are counted.
+    @Test func embedKeys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lowrank-embed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus.txt").path, pairs = dir.appendingPathComponent("pairs.tsv").path
+        let lines = (0..<60).map { i in ["the cat sat on the mat", "a dog ran to the log", "the cat and the dog"][i % 3] }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: corpus, atomically: true, encoding: .utf8)
+        try "cat\tdog\t5\ncat\tmat\t3\ndog\tlog\t4\nzebra\tcat\t1\n".write(toFile: pairs, atomically: true, encoding: .utf8)
+        let d = try json(["embed", corpus, "--dim", "3", "--window", "2", "--pairs", pairs, "--json"])
+        for key in ["vocabulary", "corpus_words", "seconds", "similarity"] { #expect(d[key] != nil, "\(key)") }
+        #expect(d["vocabulary"] as? Int == 11 && d["corpus_words"] as? Int == 340)
+        let score = try #require((d["similarity"] as? [String: Any])?["pairs.tsv"] as? [String: Any])
+        #expect(score["pairs_covered"] as? Int == 3 && score["pairs"] as? Int == 4)
+        #expect(score["spearman"] != nil)
+    }
 }
