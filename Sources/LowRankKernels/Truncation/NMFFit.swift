@@ -262,64 +262,51 @@ extension NMF {
             return sum - total + whSum
         }
 
-        /// One multiplicative update of W, then of H (see ``NMF/fit(_:options:observer:)``).
+        /// One multiplicative update of W, then of H (see ``NMF/fit(_:options:observer:)``): the same half-step on
+        /// Wᵀ against H over the rows of X, then on H against the new Wᵀ over its columns (scikit-learn replaces zero
+        /// column sums of W by 1 and flushes entries of H below float64's ε; neither is done for W).
         func multiplicativeStep(_ w: inout Matrix<Double>, _ h: inout Matrix<Double>, _ penalty: Penalty) {
-            let k = w.columns, floor = NMF.multiplicativeFloor
             var wt = w.transposed                                  // k × m: row i of W contiguous
-            var numerator = [Double](repeating: 0, count: k)
-            // W: h_t = Σ_j H_tj; per row i over its nonzeros.
-            var hSum = [Double](repeating: 0, count: k)
-            h.elements.withUnsafeBufferPointer { ph in
-                for j in 0..<n { for t in 0..<k { hSum[t] += ph[t + k * j] } }
-            }
-            wt.elements.withUnsafeMutableBufferPointer { pw in
-                h.elements.withUnsafeBufferPointer { ph in
-                    for i in 0..<m {
-                        let wi = pw.baseAddress! + k * i
-                        for t in 0..<k { numerator[t] = 0 }
-                        for e in rowStart[i]..<rowStart[i + 1] {
-                            let hj = ph.baseAddress! + k * rowColumn[e]
-                            var wh = 0.0
-                            for t in 0..<k { wh += wi[t] * hj[t] }
-                            let ratio = rowValue[e] / Swift.max(wh, floor)
-                            for t in 0..<k { numerator[t] += ratio * hj[t] }
-                        }
-                        for t in 0..<k {
-                            var denominator = hSum[t] + penalty.l1W + penalty.l2W * wi[t]
-                            if denominator == 0 { denominator = floor }
-                            wi[t] *= numerator[t] / denominator
-                        }
-                    }
-                }
-            }
-            // H: w_t = Σ_i W_it of the new W (0 → 1); per column j over its nonzeros.
-            var wSum = [Double](repeating: 0, count: k)
-            wt.elements.withUnsafeBufferPointer { pw in
-                for i in 0..<m { for t in 0..<k { wSum[t] += pw[t + k * i] } }
-            }
-            for t in 0..<k where wSum[t] == 0 { wSum[t] = 1 }
-            wt.elements.withUnsafeBufferPointer { pw in
-                h.elements.withUnsafeMutableBufferPointer { ph in
-                    for j in 0..<n {
-                        let hj = ph.baseAddress! + k * j
-                        for t in 0..<k { numerator[t] = 0 }
-                        for e in columnStart[j]..<columnStart[j + 1] {
-                            let wi = pw.baseAddress! + k * columnRow[e]
-                            var wh = 0.0
-                            for t in 0..<k { wh += wi[t] * hj[t] }
-                            let ratio = columnValue[e] / Swift.max(wh, floor)
-                            for t in 0..<k { numerator[t] += ratio * wi[t] }
-                        }
-                        for t in 0..<k {
-                            var denominator = wSum[t] + penalty.l1H + penalty.l2H * hj[t]
-                            if denominator == 0 { denominator = floor }
-                            let updated = hj[t] * numerator[t] / denominator
-                            hj[t] = updated < Double.ulpOfOne ? 0 : updated
-                        }
-                    }
-                }
-            }
+            Self.multiplicativeHalf(&wt, fixed: h, start: rowStart, partner: rowColumn, value: rowValue, l1: penalty.l1W,
+                                    l2: penalty.l2W, zeroSumsToOne: false, flushTiny: false)
+            Self.multiplicativeHalf(&h, fixed: wt, start: columnStart, partner: columnRow, value: columnValue, l1: penalty.l1H,
+                                    l2: penalty.l2H, zeroSumsToOne: true, flushTiny: true)
             w = wt.transposed
+        }
+
+        /// f_a ← f_a ∘ (Σ_b x_ab / max(f_a·g_b, ε) g_b) ⊘ (Σ_b′ g_b′ + l1 + l2 f_a) for every column a of F (k × ·),
+        /// b over the nonzeros x_ab of its line of X (`start`, `partner`, `value`), G (k × ·) fixed; denominators of 0
+        /// become ε.
+        static func multiplicativeHalf(_ f: inout Matrix<Double>, fixed g: Matrix<Double>, start: [Int], partner: [Int],
+                                       value: [Double], l1: Double, l2: Double, zeroSumsToOne: Bool, flushTiny: Bool) {
+            let k = f.rows, floor = NMF.multiplicativeFloor
+            var numerator = [Double](repeating: 0, count: k)
+            var sums = [Double](repeating: 0, count: k)
+            g.elements.withUnsafeBufferPointer { pg in
+                for b in 0..<g.columns { for t in 0..<k { sums[t] += pg[t + k * b] } }
+            }
+            if zeroSumsToOne { for t in 0..<k where sums[t] == 0 { sums[t] = 1 } }
+            f.elements.withUnsafeMutableBufferPointer { pf in
+                g.elements.withUnsafeBufferPointer { pg in
+                    for a in 0..<f.columns {
+                        let fa = pf.baseAddress! + k * a
+                        for t in 0..<k { numerator[t] = 0 }
+                        for e in start[a]..<start[a + 1] {
+                            let gb = pg.baseAddress! + k * partner[e]
+                            var product = 0.0
+                            for t in 0..<k { product += fa[t] * gb[t] }
+                            let ratio = value[e] / Swift.max(product, floor)
+                            for t in 0..<k { numerator[t] += ratio * gb[t] }
+                        }
+                        for t in 0..<k {
+                            var denominator = sums[t] + l1 + l2 * fa[t]
+                            if denominator == 0 { denominator = floor }
+                            let updated = fa[t] * numerator[t] / denominator
+                            fa[t] = flushTiny && updated < Double.ulpOfOne ? 0 : updated
+                        }
+                    }
+                }
+            }
         }
     }
 }
