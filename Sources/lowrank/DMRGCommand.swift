@@ -187,9 +187,10 @@ struct DMRGCommand: ParsableCommand {
                                 maxTruncationError: result.maxTruncationError, cutoff: cutoff,
                                 mpoBondDimension: mpo.maxBondDimension, sweeps: sweepsOut,
                                 entanglementEntropy: result.entanglementEntropies, seconds: secondsSince(start))
-            if conserve != .none, let charged = result.chargedState, let spectra = try? charged.entanglementSpectra(),
-               !spectra.isEmpty {
-                report.entanglementSpectrum = spectra[spectra.count / 2].map(SectorReport.init)
+            // The central bond of entanglementEntropy (bond (L − 1)/2 + 1): the pass stops there.
+            if conserve != .none, let charged = result.chargedState,
+               let spectra = try? charged.entanglementSpectra(throughBond: (L - 1) / 2 + 1), let central = spectra.last {
+                report.entanglementSpectrum = central.map(SectorReport.init)
             }
             if let plot { try writePlot(plot, sweeps: report.sweeps, entanglementEntropy: report.entanglementEntropy) }
             if json { try Output.printJSON(report) } else { printHuman(report) }

@@ -179,7 +179,7 @@ extension DMRG {
             previous = stats.energy
         }
         let charged = engine.chargedState
-        var state = try MPS(tensors: engine.tensors)
+        var state = try charged?.state ?? MPS(tensors: engine.tensors)
         try state.orthogonalize(center: 0)
         try state.normalize()
         let entropies = engine.spectra.dropFirst().dropLast().map { s -> Double in

@@ -17,13 +17,16 @@ extension ChargedMPS {
     /// centre: at bond k the centre matrix C[(l s), r] is block diagonal in the charge of r, each block is factored by
     /// its own SVD, and S Vᵀ moves into site k+1. Cost is that of the blocks; nothing is formed beyond one site tensor.
     /// Throws ``MPSError/zeroNorm`` for the zero state and `LinearAlgebraError` if an SVD fails.
-    public func entanglementSpectra() throws -> [[EntanglementSector]] {
+    ///
+    /// - Parameter lastBond: stop after this bond (default L − 1, all of them); the pass never goes further right.
+    public func entanglementSpectra(throughBond lastBond: Int? = nil) throws -> [[EntanglementSector]] {
         let tensors = state.tensors
         guard tensors.count >= 2 else { return [] }
+        let bonds = Swift.min(Swift.max(lastBond ?? tensors.count - 1, 0), tensors.count - 1)
         var centre = tensors[0]
         var leftCharges = bondCharges[0]
         var spectra: [[EntanglementSector]] = []
-        for k in 0..<(tensors.count - 1) {
+        for k in 0..<bonds {
             let cl = centre.shape[0], d = centre.shape[1], cr = centre.shape[2]
             let rightCharges = bondCharges[k + 1], q = siteCharges[k]
             var sectors: [EntanglementSector] = []
@@ -55,6 +58,7 @@ extension ChargedMPS {
             let norm = sectors.reduce(0) { $0 + $1.schmidtValues.reduce(0) { $0 + $1 * $1 } }.squareRoot()
             guard norm > 0 else { throw MPSError.zeroNorm }
             spectra.append(sectors.map { EntanglementSector(charge: $0.charge, schmidtValues: $0.schmidtValues.map { $0 / norm }) })
+            if k + 1 == bonds { break }
             // Next centre: (S Vᵀ) · B_{k+1}, rows in the new (charge-sorted) basis.
             let next = tensors[k + 1]
             var sv = Matrix<Double>(rows: carried.count, columns: cr)
