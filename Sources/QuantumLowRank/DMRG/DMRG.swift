@@ -197,7 +197,7 @@ extension BlockSweepEngine: SweepRunner {
     /// The state with its bond charges (centre on site 0 after a sweep).
     var chargedState: ChargedMPS? {
         guard let state = try? MPS<Double>(tensors: tensors) else { return nil }
-        return try? ChargedMPS(state: state, siteCharges: siteQ, bondCharges: bases.map(\.charges))
+        return ChargedMPS(unchecked: state, siteCharges: siteQ, bondCharges: bases.map(\.charges))
     }
 }
 

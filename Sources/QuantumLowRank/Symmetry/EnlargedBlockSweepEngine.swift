@@ -401,7 +401,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     /// sites 1 … L−1 right-orthonormal).
     var chargedState: ChargedMPS? {
         guard let state = try? MPS<Double>(tensors: tensors) else { return nil }
-        return try? ChargedMPS(state: state, siteCharges: siteQ, bondCharges: bases.map(\.charges))
+        return ChargedMPS(unchecked: state, siteCharges: siteQ, bondCharges: bases.map(\.charges))
     }
 
     /// The site forms of a dense site tensor with sector-sorted bonds: left form (blocks per sector of the right

@@ -66,6 +66,13 @@ public struct ChargedMPS: Sendable {
         self.bondCharges = bondCharges
     }
 
+    /// A state the engines built (charges consistent by construction): no check.
+    init(unchecked state: MPS<Double>, siteCharges: [[QuantumNumber]], bondCharges: [[QuantumNumber]]) {
+        self.state = state
+        self.siteCharges = siteCharges
+        self.bondCharges = bondCharges
+    }
+
     /// The trivial-symmetry view of a dense state: every charge zero.
     public init(trivial state: MPS<Double>) {
         self.state = state
