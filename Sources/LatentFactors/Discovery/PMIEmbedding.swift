@@ -10,7 +10,8 @@ import LowRankKernels
 ///     PMI(w, c) = log( C_wc · Σ_c′ C_·c′^α / (Σ C · p(w) · C_·c^α) ),   p(w) = C_w· / Σ C,
 ///
 /// kept where positive (PPMI). The embeddings are U_d Σ_d^β (β = ``Options/eig``) of the rank-d truncated SVD of the
-/// sparse PPMI matrix, computed by the randomized SVD on the sparse operator (never densified).
+/// sparse PPMI matrix, computed by the randomized block-Krylov SVD on the sparse operator (never densified): with the
+/// default 4 iterations it reproduces the exact truncated SVD's similarity scores (WordSim-353 ρ to three digits).
 public enum PMIEmbedding {
     /// Options; defaults are those of the reference (`../shared/peers/apps/words_peers.py ppmi-svd`).
     public struct Options: Sendable, Equatable {
@@ -28,13 +29,17 @@ public enum PMIEmbedding {
         public var powerIterations: Int
         /// Extra columns of the randomized SVD's sketch beyond the dimension (default 10).
         public var oversampling: Int
+        /// Project onto the whole block Krylov space of the power iterations (default true; see
+        /// ``RandomizedSVD/Options/blockKrylov``).
+        public var blockKrylov: Bool
         /// Seed of the randomized SVD (default 0).
         public var seed: UInt64
 
         /// Options with the defaults listed on each property.
         public init(dimension: Int = 100, window: Int = 5, minCount: Int = 5, cds: Double = 0.75, eig: Double = 0.5,
-                    powerIterations: Int = 4, oversampling: Int = 10, seed: UInt64 = 0) {
+                    powerIterations: Int = 4, oversampling: Int = 10, blockKrylov: Bool = true, seed: UInt64 = 0) {
             self.oversampling = oversampling
+            self.blockKrylov = blockKrylov
             self.dimension = dimension
             self.window = window
             self.minCount = minCount
@@ -136,7 +141,8 @@ public enum PMIEmbedding {
         }
         let ppmi = PPMIMatrix(sentences: kept, size: n, window: options.window, cds: options.cds)
         let svd = try RandomizedSVD.compute(ppmi, options: .init(rank: options.dimension, oversampling: options.oversampling,
-                                                                  powerIterations: options.powerIterations, seed: options.seed))
+                                                                  powerIterations: options.powerIterations, seed: options.seed,
+                                                                  blockKrylov: options.blockKrylov))
         var vectors = svd.u
         vectors.scaleColumns(by: svd.singularValues.map { Double.pow($0, options.eig) })
         var index: [String: Int] = [:]
