@@ -1,6 +1,9 @@
-// Discovery with latent factors on the handwritten digits (8 × 8 pixels):
-// 1. sparse NMF of the 1797 images finds strokes, and the digits that use each stroke most say what it is;
-// 2. the axes of confusion of a weak linear classifier and of a strong network name the digits they mix up.
+// Discovery and compression with latent factors:
+// 1. sparse NMF of the 1797 handwritten digits (8 × 8 pixels) finds strokes, and the digits that use each stroke most
+//    say what it is;
+// 2. the axes of confusion of a weak linear classifier and of a strong network name the digits they mix up;
+// 3. the network's weight matrices replaced by thin factors, ranks chosen on half of its test set;
+// 4. word embeddings from the PPMI of WordNet's glosses (needs the Debian package wordnet-base; skipped without it).
 // Run from the repository root:
 //   swift run -c release Discovery [parts.svg]
 // Data: Data/apps/digits (UCI handwritten digits, CC BY 4.0; confusion counts from ../shared; see its README).
@@ -75,3 +78,65 @@ let confusionPath = ((path as NSString).deletingLastPathComponent as NSString).a
 try AtomicFile.write(Array(("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"680\" height=\"360\" font-family=\"sans-serif\">\n"
                             + bars + "</svg>\n").utf8), to: confusionPath)
 print("wrote \(confusionPath)")
+
+// Compressed layers: the digits network with each weight matrix truncated, ranks chosen on the first half of its
+// test set, accuracy on the second.
+let network = try FactoredNetwork(
+    weights: try (1...3).map { try NumPy.readMatrix("Data/apps/digits/W\($0).npy", as: Double.self) },
+    biases: try (1...3).map { try NumPy.read("Data/apps/digits/b\($0).npy", as: Double.self).elements })
+let testX = try NumPy.readMatrix("Data/apps/digits/X_test.npy", as: Double.self)
+let testY = try NumPy.read("Data/apps/digits/y_test.npy", as: Double.self).elements.map { Int($0) }
+let half = testX.rows / 2
+let selection = try NetworkCompression.chooseRanks(try NetworkCompression.Factorization(network),
+                                                   validation: testX.rows(0..<half), labels: Array(testY[0..<half]))
+let heldOut = testX.rows(half..<testX.rows), heldOutY = Array(testY[half...])
+print(String(format: "\ncompressed layers: ranks %@, %d → %d parameters (%.1f %% fewer), held-out accuracy %.4f → %.4f",
+             selection.ranks.map { $0.map(String.init) ?? "dense" }.joined(separator: ", "), network.parameters,
+             selection.network.parameters, 100 * (1 - Double(selection.network.parameters) / Double(network.parameters)),
+             try network.accuracy(heldOut, labels: heldOutY), try selection.network.accuracy(heldOut, labels: heldOutY)))
+
+// Word embeddings: the glosses of WordNet 3.0 as a corpus (one gloss per line, lowercased words of letters with inner
+// apostrophes, the extraction of ../shared/peers/apps/make_corpus.py), PPMI, block-Krylov SVD, similarity scores.
+func glossLines(_ folder: String) throws -> [[UInt8]] {
+    var lines: [[UInt8]] = []
+    for part in ["noun", "verb", "adj", "adv"] {
+        let bytes = try InputFile.read("\(folder)/data.\(part)")
+        for raw in bytes.split(separator: UInt8(ascii: "\n")) {
+            if raw.starts(with: [0x20, 0x20]) { continue }                       // licence header
+            guard let bar = raw.firstIndex(of: UInt8(ascii: "|")) else { continue }
+            var out: [UInt8] = [], word: [UInt8] = []
+            func flush() {
+                while word.last == UInt8(ascii: "'") { word.removeLast() }
+                if !word.isEmpty { if !out.isEmpty { out.append(0x20) }; out += word }
+                word = []
+            }
+            for var c in raw[(bar + 1)...] {
+                if c >= 0x41 && c <= 0x5A { c += 0x20 }                          // lowercase ASCII
+                if c >= 0x61 && c <= 0x7A { word.append(c) }
+                else if c == UInt8(ascii: "'"), let last = word.last, last != UInt8(ascii: "'") { word.append(c) }
+                else { flush() }
+            }
+            flush()
+            if !out.isEmpty { lines.append(out) }
+        }
+    }
+    return lines
+}
+let wordnet = "/usr/share/wordnet"
+if FileManager.default.fileExists(atPath: wordnet + "/data.noun") {
+    let corpus = try glossLines(wordnet)
+    let embedding = try PMIEmbedding.fit(lines: corpus)
+    print("\nPPMI embeddings of the WordNet glosses: \(embedding.corpusWords) words, vocabulary \(embedding.vocabulary.count)")
+    for file in ["wordsim353.tsv", "simlex999.txt"] {
+        let text = String(decoding: try InputFile.read("Data/apps/words/\(file)"), as: UTF8.self)
+        let pairs = try WordSimilarity.pairs(text: text, name: file)
+        let (rho, covered) = WordSimilarity.spearman(embedding, pairs)
+        print(String(format: "  %@: Spearman ρ %.3f over %d of %d pairs", file, rho, covered, pairs.count))
+    }
+    for probe in ["king", "water", "happy", "run"] {
+        print("  \(probe): " + embedding.neighbours(of: probe).map { String(format: "%@ %.2f", $0.word, $0.similarity) }
+            .joined(separator: ", "))
+    }
+} else {
+    print("\nword embeddings skipped: \(wordnet)/data.noun not found (apt-get install wordnet-base)")
+}
