@@ -49,10 +49,10 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         // Site k maps (s, r) → l with the one entry at s = configuration[k].
         var f: [[[Double]]] = []
         for k in 0..<mpo.count {
-            let er = EnlargedBasis(bond: b[k + 1], siteCharges: siteQuantumNumbers[k], left: false)
-            let sec = er.partSector[configuration[k]]
-            var v = [Double](repeating: 0, count: er.dims[sec])
-            v[er.partOffset[configuration[k]]] = 1
+            let rightBlock = EnlargedBasis(bond: b[k + 1], siteCharges: siteQuantumNumbers[k], left: false)
+            let sec = rightBlock.partSector[configuration[k]]
+            var v = [Double](repeating: 0, count: rightBlock.dims[sec])
+            v[rightBlock.partOffset[configuration[k]]] = 1
             f.append([v])
         }
         self.init(mpo: mpo, siteQuantumNumbers: siteQuantumNumbers, bases: b, forms: f,
@@ -89,12 +89,12 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         leftEnv[0] = .boundary(.zero)
         rightEnv[L] = .boundary(bases[L].charges[0])
         for k in stride(from: L - 1, through: 2, by: -1) {
-            let er = EnlargedBasis(bond: bases[k + 1], siteCharges: siteQ[k], left: false)
+            let rightBlock = EnlargedBasis(bond: bases[k + 1], siteCharges: siteQ[k], left: false)
             var scratch: [Double] = []
-            let rw = EnlargedOperators(right: rightEnv[k + 1]!, byRight[k], basis: er,
-                                       channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], er),
+            let rw = EnlargedOperators(right: rightEnv[k + 1]!, byRight[k], basis: rightBlock,
+                                       channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], rightBlock),
                                        reusing: &scratch)
-            let (iso, kept, bondSector) = isometry(fromForm: forms[k], bond: bases[k], enlarged: er)
+            let (iso, kept, bondSector) = isometry(fromForm: forms[k], bond: bases[k], enlarged: rightBlock)
             rightEnv[k] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: bases[k], tally: tally)
         }
     }
@@ -127,31 +127,31 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         var count: Int
     }
 
-    private func layout(_ el: EnlargedBasis, _ er: EnlargedBasis) -> Layout {
-        var off = [Int](repeating: -1, count: el.labels.count), ri = off
+    private func makeLayout(_ leftBlock: EnlargedBasis, _ rightBlock: EnlargedBasis) -> Layout {
+        var off = [Int](repeating: -1, count: leftBlock.labels.count), rightSector = off
         var n = 0
-        for (li, q) in el.labels.enumerated() {
-            guard let r = er.index(q), el.dims[li] > 0, er.dims[r] > 0 else { continue }
-            off[li] = n; ri[li] = r
-            n += el.dims[li] * er.dims[r]
+        for (leftSector, q) in leftBlock.labels.enumerated() {
+            guard let r = rightBlock.index(q), leftBlock.dims[leftSector] > 0, rightBlock.dims[r] > 0 else { continue }
+            off[leftSector] = n; rightSector[leftSector] = r
+            n += leftBlock.dims[leftSector] * rightBlock.dims[r]
         }
-        return Layout(offset: off, rightIndex: ri, count: n)
+        return Layout(offset: off, rightIndex: rightSector, count: n)
     }
 
     func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let flopsBefore = tally.flops
-        let el = EnlargedBasis(bond: bases[i], siteCharges: siteQ[i], left: true)
-        let er = EnlargedBasis(bond: bases[i + 2], siteCharges: siteQ[i + 1], left: false)
-        let lay = layout(el, er)
-        let x0 = guess(i, rightward: rightward, el: el, er: er, lay: lay)
-        let lc = EnlargedOperators.leftCandidates(leftEnv[i]!, byLeft[i], el)
-        let rc = EnlargedOperators.rightCandidates(rightEnv[i + 2]!, byRight[i + 1], er)
+        let leftBlock = EnlargedBasis(bond: bases[i], siteCharges: siteQ[i], left: true)
+        let rightBlock = EnlargedBasis(bond: bases[i + 2], siteCharges: siteQ[i + 1], left: false)
+        let layout = makeLayout(leftBlock, rightBlock)
+        let x0 = guess(i, rightward: rightward, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout)
+        let lc = EnlargedOperators.leftCandidates(leftEnv[i]!, byLeft[i], leftBlock)
+        let rc = EnlargedOperators.rightCandidates(rightEnv[i + 2]!, byRight[i + 1], rightBlock)
         var merged = lc
         for (key, set) in rc { merged[key, default: []].formUnion(set) }
-        var lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: el, channels: merged, reusing: &poolLeft)
-        var rw = EnlargedOperators(right: rightEnv[i + 2]!, byRight[i + 1], basis: er, channels: merged,
+        var lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: leftBlock, channels: merged, reusing: &poolLeft)
+        var rw = EnlargedOperators(right: rightEnv[i + 2]!, byRight[i + 1], basis: rightBlock, channels: merged,
                                    reusing: &poolRight)
-        let h = EnlargedHamiltonian(lw: lw, rw: rw, layout: (lay.offset, lay.rightIndex), dimension: lay.count,
+        let h = EnlargedHamiltonian(lw: lw, rw: rw, layout: (layout.offset, layout.rightIndex), dimension: layout.count,
                                     scratch: &poolT1, &poolT2)
         defer {
             (poolT1, poolT2) = h.releaseScratch()
@@ -165,7 +165,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         let r = try DavidsonEigensolver.lowest(start: x0, diagonal: h.diagonal(counting: tally), options: opts) { h.apply($0, $1) }
         guard r.eigenvalue.isFinite else { throw DMRGError.numericalFailure(site: i, reason: "Davidson eigenvalue is not finite") }
         tally.add(h.flopsPerProduct * Double(r.matrixVectorProducts))
-        let truncation = try split(r.eigenvector, i: i, rightward: rightward, el: el, er: er, lay: lay, lw: lw, rw: rw, p)
+        let truncation = try split(r.eigenvector, i: i, rightward: rightward, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout, lw: lw, rw: rw, p)
         return LocalUpdate(energy: r.eigenvalue, truncationError: truncation, products: r.matrixVectorProducts,
                                   residual: r.residualNorm, converged: r.converged,
                                   gemmFlops: tally.flops - flopsBefore)
@@ -173,8 +173,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 
     // MARK: Initial two-site vector from the current centre
 
-    private func guess(_ i: Int, rightward: Bool, el: EnlargedBasis, er: EnlargedBasis, lay: Layout) -> [Double] {
-        var x = [Double](repeating: 0, count: lay.count)
+    private func guess(_ i: Int, rightward: Bool, leftBlock: EnlargedBasis, rightBlock: EnlargedBasis, layout: Layout) -> [Double] {
+        var x = [Double](repeating: 0, count: layout.count)
         let d1 = siteQ[i].count, d2 = siteQ[i + 1].count
         let mid = bases[i + 1]
         x.withUnsafeMutableBufferPointer { xp in
@@ -182,52 +182,52 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             if (rightward && isLeftForm[i]) || (!rightward && !isLeftForm[i + 1]) {
                 // Left form at i and right form at i+1 over the same bond: X_Q = A_Q B_Qᵀ.
                 for (j, (q, r)) in mid.sectors.enumerated() {
-                    guard let li = el.index(q), lay.offset[li] >= 0 else { continue }
-                    let n = el.dims[li], m = er.dims[lay.rightIndex[li]]
+                    guard let leftSector = leftBlock.index(q), layout.offset[leftSector] >= 0 else { continue }
+                    let n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]]
                     forms[i][j].withUnsafeBufferPointer { a in
                         forms[i + 1][j].withUnsafeBufferPointer { b in
                             tally.gemm(.none, .transpose, m: n, n: m, k: r.count, a: a.baseAddress!, lda: n,
-                                            b: b.baseAddress!, ldb: m, beta: 1, c: xb + lay.offset[li], ldc: n)
+                                            b: b.baseAddress!, ldb: m, beta: 1, c: xb + layout.offset[leftSector], ldc: n)
                         }
                     }
                 }
             } else if rightward {
                 // Centre in right form at site i (over the old enlarged (s₁, bond i+1) basis), right form at i+1.
-                let eri = EnlargedBasis(bond: mid, siteCharges: siteQ[i], left: false)
-                for (jp, (qp, _)) in bases[i].sectors.enumerated() {
-                    guard let pi = eri.index(qp) else { continue }
-                    let kp = bases[i].sectors[jp].range.count, ldc = eri.dims[pi]
+                let centreAsRight = EnlargedBasis(bond: mid, siteCharges: siteQ[i], left: false)
+                for (outerSector, (outerCharge, _)) in bases[i].sectors.enumerated() {
+                    guard let centreSector = centreAsRight.index(outerCharge) else { continue }
+                    let outerStates = bases[i].sectors[outerSector].range.count, ldc = centreAsRight.dims[centreSector]
                     for s in 0..<d1 {
-                        guard let j2 = mid.sectorIndex(qp + siteQ[i][s]) else { continue }
-                        let li = el.partSector[jp * d1 + s]
-                        guard lay.offset[li] >= 0 else { continue }
-                        let k2 = mid.sectors[j2].range.count, n = el.dims[li], m = er.dims[lay.rightIndex[li]]
-                        let o = eri.partOffset[j2 * d1 + s], ol = el.partOffset[jp * d1 + s]
-                        forms[i][jp].withUnsafeBufferPointer { c in
-                            forms[i + 1][j2].withUnsafeBufferPointer { b in
-                                tally.gemm(.transpose, .transpose, m: kp, n: m, k: k2, a: c.baseAddress! + o, lda: ldc,
-                                                b: b.baseAddress!, ldb: m, beta: 1, c: xb + lay.offset[li] + ol, ldc: n)
+                        guard let bondSector = mid.sectorIndex(outerCharge + siteQ[i][s]) else { continue }
+                        let leftSector = leftBlock.partSector[outerSector * d1 + s]
+                        guard layout.offset[leftSector] >= 0 else { continue }
+                        let bondStates = mid.sectors[bondSector].range.count, n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]]
+                        let centrePart = centreAsRight.partOffset[bondSector * d1 + s], leftPart = leftBlock.partOffset[outerSector * d1 + s]
+                        forms[i][outerSector].withUnsafeBufferPointer { c in
+                            forms[i + 1][bondSector].withUnsafeBufferPointer { b in
+                                tally.gemm(.transpose, .transpose, m: outerStates, n: m, k: bondStates, a: c.baseAddress! + centrePart, lda: ldc,
+                                                b: b.baseAddress!, ldb: m, beta: 1, c: xb + layout.offset[leftSector] + leftPart, ldc: n)
                             }
                         }
                     }
                 }
             } else {
                 // Left form at i, centre in left form at site i+1 (over the old enlarged (bond i+1, s₂) basis).
-                let eli = EnlargedBasis(bond: mid, siteCharges: siteQ[i + 1], left: true)
-                for (jq, (qq, rq)) in bases[i + 2].sectors.enumerated() {
-                    guard let qi = eli.index(qq) else { continue }
-                    let ldc = eli.dims[qi]
+                let centreAsLeft = EnlargedBasis(bond: mid, siteCharges: siteQ[i + 1], left: true)
+                for (outerSector, (outerCharge, outerStates)) in bases[i + 2].sectors.enumerated() {
+                    guard let centreSector = centreAsLeft.index(outerCharge) else { continue }
+                    let ldc = centreAsLeft.dims[centreSector]
                     for s in 0..<d2 {
-                        guard let jp = mid.sectorIndex(qq - siteQ[i + 1][s]) else { continue }
-                        let ri = er.partSector[jq * d2 + s]
-                        guard let li = el.index(er.labels[ri]), lay.offset[li] >= 0 else { continue }
-                        let kp = mid.sectors[jp].range.count, n = el.dims[li]
-                        let o = eli.partOffset[jp * d2 + s], orr = er.partOffset[jq * d2 + s]
-                        forms[i][jp].withUnsafeBufferPointer { a in
-                            forms[i + 1][jq].withUnsafeBufferPointer { c in
-                                tally.gemm(.none, .none, m: n, n: rq.count, k: kp, a: a.baseAddress!, lda: n,
-                                                b: c.baseAddress! + o, ldb: ldc, beta: 1,
-                                                c: xb + lay.offset[li] + n * orr, ldc: n)
+                        guard let bondSector = mid.sectorIndex(outerCharge - siteQ[i + 1][s]) else { continue }
+                        let rightSector = rightBlock.partSector[outerSector * d2 + s]
+                        guard let leftSector = leftBlock.index(rightBlock.labels[rightSector]), layout.offset[leftSector] >= 0 else { continue }
+                        let bondStates = mid.sectors[bondSector].range.count, n = leftBlock.dims[leftSector]
+                        let centrePart = centreAsLeft.partOffset[bondSector * d2 + s], rightPart = rightBlock.partOffset[outerSector * d2 + s]
+                        forms[i][bondSector].withUnsafeBufferPointer { a in
+                            forms[i + 1][outerSector].withUnsafeBufferPointer { c in
+                                tally.gemm(.none, .none, m: n, n: outerStates.count, k: bondStates, a: a.baseAddress!, lda: n,
+                                                b: c.baseAddress! + centrePart, ldb: ldc, beta: 1,
+                                                c: xb + layout.offset[leftSector] + n * rightPart, ldc: n)
                             }
                         }
                     }
@@ -242,28 +242,28 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     /// Splits X through the block-diagonal reduced density matrix of the side the centre leaves (plus White's
     /// noise from the enlarged operators), truncates by one global spectrum, stores the isometry and the new
     /// centre, and renormalizes the environment. Returns the discarded weight.
-    private func split(_ x: [Double], i: Int, rightward: Bool, el: EnlargedBasis, er: EnlargedBasis, lay: Layout,
+    private func split(_ x: [Double], i: Int, rightward: Bool, leftBlock: EnlargedBasis, rightBlock: EnlargedBasis, layout: Layout,
                        lw: EnlargedOperators, rw: EnlargedOperators, _ p: DMRG.SweepParameters) throws -> Double {
-        let side = rightward ? el : er
+        let side = rightward ? leftBlock : rightBlock
         let ns = side.labels.count
         // Side sector → X block (offset, rows n, columns m) in its own orientation.
         var rho = [[Double]?](repeating: nil, count: ns)
         try x.withUnsafeBufferPointer { xp in
-            for li in 0..<el.labels.count where lay.offset[li] >= 0 {
-                let n = el.dims[li], m = er.dims[lay.rightIndex[li]]
-                let s = rightward ? li : lay.rightIndex[li]
+            for leftSector in 0..<leftBlock.labels.count where layout.offset[leftSector] >= 0 {
+                let n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]]
+                let s = rightward ? leftSector : layout.rightIndex[leftSector]
                 let dim = rightward ? n : m
                 var r = [Double](repeating: 0, count: dim * dim)
                 if rightward {
-                    tally.gemm(.none, .transpose, m: n, n: n, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
-                                    b: xp.baseAddress! + lay.offset[li], ldb: n, c: &r, ldc: n)
+                    tally.gemm(.none, .transpose, m: n, n: n, k: m, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
+                                    b: xp.baseAddress! + layout.offset[leftSector], ldb: n, c: &r, ldc: n)
                 } else {
-                    tally.gemm(.transpose, .none, m: m, n: m, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
-                                    b: xp.baseAddress! + lay.offset[li], ldb: n, c: &r, ldc: m)
+                    tally.gemm(.transpose, .none, m: m, n: m, k: n, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
+                                    b: xp.baseAddress! + layout.offset[leftSector], ldb: n, c: &r, ldc: m)
                 }
                 rho[s] = r
             }
-            if p.noise > 0 { try addNoise(xp.baseAddress!, rightward: rightward, el: el, er: er, lay: lay, lw: lw, rw: rw,
+            if p.noise > 0 { try addNoise(xp.baseAddress!, rightward: rightward, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout, lw: lw, rw: rw,
                                           alpha: p.noise, rho: &rho) }
         }
         // Eigenpairs per sector; one global ranking.
@@ -291,18 +291,18 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         x.withUnsafeBufferPointer { xp in
             for s in 0..<ns where kept[s] > 0 {
                 let kq = kept[s], u = iso[s]!
-                let li = rightward ? s : (el.index(er.labels[s]) ?? -1)
-                let n = rightward ? el.dims[s] : (li >= 0 ? el.dims[li] : 0)
-                let m = rightward ? (lay.offset[s] >= 0 ? er.dims[lay.rightIndex[s]] : 0) : er.dims[s]
+                let leftSector = rightward ? s : (leftBlock.index(rightBlock.labels[s]) ?? -1)
+                let n = rightward ? leftBlock.dims[s] : (leftSector >= 0 ? leftBlock.dims[leftSector] : 0)
+                let m = rightward ? (layout.offset[s] >= 0 ? rightBlock.dims[layout.rightIndex[s]] : 0) : rightBlock.dims[s]
                 // Right form of site i+1 has rows = enlarged-right dims of label; left form of site i rows = el dims.
-                let rowsOut = rightward ? (er.index(el.labels[s]).map { er.dims[$0] } ?? 0) : (li >= 0 ? el.dims[li] : 0)
+                let rowsOut = rightward ? (rightBlock.index(leftBlock.labels[s]).map { rightBlock.dims[$0] } ?? 0) : (leftSector >= 0 ? leftBlock.dims[leftSector] : 0)
                 var c = [Double](repeating: 0, count: rowsOut * kq)
-                if li >= 0, lay.offset[li] >= 0 {
+                if leftSector >= 0, layout.offset[leftSector] >= 0 {
                     if rightward {
-                        tally.gemm(.transpose, .none, m: m, n: kq, k: n, a: xp.baseAddress! + lay.offset[li], lda: n,
+                        tally.gemm(.transpose, .none, m: m, n: kq, k: n, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
                                         b: u, ldb: n, c: &c, ldc: m)
                     } else {
-                        tally.gemm(.none, .none, m: n, n: kq, k: m, a: xp.baseAddress! + lay.offset[li], lda: n,
+                        tally.gemm(.none, .none, m: n, n: kq, k: m, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
                                         b: u, ldb: m, c: &c, ldc: n)
                     }
                 }
@@ -329,19 +329,19 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 
     /// White's perturbation α Σ_b P_b P_bᵀ / Σ‖P_b‖² with P_b = Lw_b X (rightward) or Rw_b Xᵀ (leftward); it
     /// opens sectors X does not populate.
-    private func addNoise(_ x: UnsafePointer<Double>, rightward: Bool, el: EnlargedBasis, er: EnlargedBasis,
-                          lay: Layout, lw: EnlargedOperators, rw: EnlargedOperators, alpha: Double,
+    private func addNoise(_ x: UnsafePointer<Double>, rightward: Bool, leftBlock: EnlargedBasis, rightBlock: EnlargedBasis,
+                          layout: Layout, lw: EnlargedOperators, rw: EnlargedOperators, alpha: Double,
                           rho: inout [[Double]?]) throws {
-        let side = rightward ? el : er
+        let side = rightward ? leftBlock : rightBlock
         var pert = [[Double]?](repeating: nil, count: side.labels.count)
         var total = 0.0
         let op = rightward ? lw : rw
         op.storage.withUnsafeBufferPointer { st in
             for g in op.groups {
                 // X block with the group's ket sector.
-                let li = rightward ? g.ket : (el.index(er.labels[g.ket]) ?? -1)
-                guard li >= 0, lay.offset[li] >= 0 else { continue }
-                let n = el.dims[li], m = er.dims[lay.rightIndex[li]], k = g.channels.count
+                let leftSector = rightward ? g.ket : (leftBlock.index(rightBlock.labels[g.ket]) ?? -1)
+                guard leftSector >= 0, layout.offset[leftSector] >= 0 else { continue }
+                let n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]], k = g.channels.count
                 let nb = side.dims[g.bra]
                 var acc = pert[g.bra] ?? [Double](repeating: 0, count: nb * nb)
                 if rightward {
@@ -350,7 +350,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                     z.withUnsafeMutableBufferPointer { zp in
                         for j in 0..<k where g.nonzero[j] {
                             tally.gemm(.none, .none, m: nb, n: m, k: n, a: st.baseAddress! + g.offset + j * nb, lda: k * nb,
-                                            b: x + lay.offset[li], ldb: n, c: zp.baseAddress! + nb * m * j, ldc: nb)
+                                            b: x + layout.offset[leftSector], ldb: n, c: zp.baseAddress! + nb * m * j, ldc: nb)
                         }
                     }
                     total += z.reduce(0) { $0 + $1 * $1 }
@@ -361,7 +361,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                     var z = [Double](repeating: 0, count: k * n * nb)
                     z.withUnsafeMutableBufferPointer { zp in
                         for j in 0..<k where g.nonzero[j] {
-                            tally.gemm(.none, .none, m: n, n: nb, k: m, a: x + lay.offset[li], lda: n,
+                            tally.gemm(.none, .none, m: n, n: nb, k: m, a: x + layout.offset[leftSector], lda: n,
                                             b: st.baseAddress! + g.offset + j * m, ldb: k * m,
                                             c: zp.baseAddress! + j * n, ldc: k * n)
                         }
@@ -477,7 +477,7 @@ final class EnlargedHamiltonian {
         var its: [Item] = []
         var maxT = 0
         var flops = 0.0
-        let el = lw.basis, er = rw.basis
+        let leftBlock = lw.basis, rightBlock = rw.basis
         for g in lw.groups {
             let inL = g.ket, outL = g.bra
             guard layout.offset[inL] >= 0, layout.offset[outL] >= 0,
@@ -486,8 +486,8 @@ final class EnlargedHamiltonian {
             // Both sides were allocated from the same merged channel sets (`update`), so the lists agree.
             assert(h.channels == g.channels, "enlarged operator channel lists differ")
             let it = Item(lwOffset: g.offset, rwOffset: h.offset, xIn: layout.offset[inL], xOut: layout.offset[outL],
-                          k: g.channels.count, np: el.dims[outL], n: el.dims[inL], m: er.dims[layout.rightIndex[inL]],
-                          mp: er.dims[layout.rightIndex[outL]])
+                          k: g.channels.count, np: leftBlock.dims[outL], n: leftBlock.dims[inL], m: rightBlock.dims[layout.rightIndex[inL]],
+                          mp: rightBlock.dims[layout.rightIndex[outL]])
             its.append(it)
             maxT = Swift.max(maxT, it.k * it.np * it.m)
             flops += 2 * Double(it.k * it.np * it.m) * Double(it.n + it.mp)
