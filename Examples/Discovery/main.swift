@@ -6,7 +6,8 @@
 // 4. word embeddings from the PPMI of WordNet's glosses (needs the Debian package wordnet-base; skipped without it).
 // Run from the repository root:
 //   swift run -c release Discovery [parts.svg]
-// Data: Data/apps/digits (UCI handwritten digits, CC BY 4.0; confusion counts from ../shared; see its README).
+// Data: Data/apps/digits (UCI handwritten digits, CC BY 4.0; network and confusion counts; see its README) and
+// Data/apps/words (similarity lists; see its README).
 import Foundation
 import LatentFactors
 import LowRankIO
@@ -96,7 +97,7 @@ print(String(format: "\ncompressed layers: ranks %@, %d → %d parameters (%.1f 
              try network.accuracy(heldOut, labels: heldOutY), try selection.network.accuracy(heldOut, labels: heldOutY)))
 
 // Word embeddings: the glosses of WordNet 3.0 as a corpus (one gloss per line, lowercased words of letters with inner
-// apostrophes, the extraction of ../shared/peers/apps/make_corpus.py), PPMI, block-Krylov SVD, similarity scores.
+// apostrophes, everything else a separator: about 1.46 million words), PPMI, block-Krylov SVD, similarity scores.
 func glossLines(_ folder: String) throws -> [[UInt8]] {
     var lines: [[UInt8]] = []
     for part in ["noun", "verb", "adj", "adv"] {

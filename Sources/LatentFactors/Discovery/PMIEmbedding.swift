@@ -13,7 +13,7 @@ import LowRankKernels
 /// sparse PPMI matrix, computed by the randomized block-Krylov SVD on the sparse operator (never densified): with the
 /// default 4 iterations it reproduces the exact truncated SVD's similarity scores (WordSim-353 ρ to three digits).
 public enum PMIEmbedding {
-    /// Options; defaults are those of the reference (`../shared/peers/apps/words_peers.py ppmi-svd`).
+    /// Options; defaults are those of Levy, Goldberg & Dagan's PPMI-SVD (window 5, min count 5, α 0.75, β 0.5).
     public struct Options: Sendable, Equatable {
         /// Dimension d (default 100).
         public var dimension: Int

@@ -3,7 +3,7 @@ import Testing
 
 /// Penalized Frobenius and Kullback–Leibler NMF against scikit-learn 1.9.1's recorded objectives on a fixed 12 × 9
 /// input from the same start (`NMF(init='custom', tol=0, max_iter=30)`, objective as in
-/// `../shared/peers/apps/nmf_peers.py`; script in the test's comments), and NNDSVD against `_initialize_nmf`.
+/// `NMF.FitOptions`; produced by `scripts/make-nmf-reference.py`), and NNDSVD against `_initialize_nmf`.
 ///
 ///     X[i, j] = (7i + 3j) mod 11 + 5·[i = j]   (12 × 9),   W0[i, t] = 0.1 + 0.2·((i + 2t) mod 5),
 ///     H0[t, j] = 0.2 + 0.15·((3t + j) mod 4),   k = 3
