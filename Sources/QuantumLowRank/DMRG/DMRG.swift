@@ -32,10 +32,8 @@ extension DMRG {
     private static func groundState(of hamiltonian: MPO, initialState: MPS<Double>?, options: Options,
                                     observer: ((SweepRecord) -> Void)?, shouldStop: ((SweepRecord) -> Bool)?,
                                     resumed: Bool) throws -> Result {
-        try options.validate()
+        try checkHamiltonian(hamiltonian, options)
         let L = hamiltonian.sites
-        guard L >= 2 else { throw OperatorError.tooFewSites(sites: L, minimum: 2) }
-        try hamiltonian.requireHermitian()
         let dims = hamiltonian.physicalDimensions
         if let config = options.initialConfiguration {
             guard config.count == L, zip(config, dims).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
@@ -45,16 +43,10 @@ extension DMRG {
         }
         let engine: SweepRunner
         if options.conserveQuantumNumbers {
-            guard options.algorithm == .twoSite else {
-                throw DMRGError.invalidOption(argument: "algorithm", reason: "quantum-number conservation needs two-site updates")
-            }
+            let q = try siteCharges(of: hamiltonian, options)
             guard initialState == nil else {
                 throw DMRGError.invalidOption(argument: "initialState",
-                                              reason: "symmetric runs start from `initialConfiguration` (a product state fixing the sector)")
-            }
-            guard let q = hamiltonian.siteQuantumNumbers else {
-                throw DMRGError.invalidOption(argument: "conserveQuantumNumbers",
-                                              reason: "the MPO carries no site quantum numbers (build it from an OpSum)")
+                                              reason: "symmetric runs start from `initialConfiguration` (a product state fixing the sector) or from a charged state (`groundState(of:from:)`)")
             }
             // Default start: Néel-like when the group has a U(1) factor; all first states for the Z₂ parity alone
             // (the alternating pattern would be odd for L ≡ 2, 3 mod 4). The group is the site type's, not guessed.
@@ -113,18 +105,14 @@ extension DMRG {
             return try groundState(of: hamiltonian, initialState: state.state, options: continued, observer: observer,
                                    shouldStop: shouldStop, resumed: true)
         }
-        try continued.validate()
+        try checkHamiltonian(hamiltonian, continued)
         func bad(_ argument: String, _ reason: String) -> DMRGError { .invalidOption(argument: argument, reason: reason) }
-        guard hamiltonian.sites >= 2 else { throw OperatorError.tooFewSites(sites: hamiltonian.sites, minimum: 2) }
-        try hamiltonian.requireHermitian()
         guard state.state.physicalDimensions == hamiltonian.physicalDimensions else {
             throw DMRGError.stateMismatch(mpo: hamiltonian.physicalDimensions, state: state.state.physicalDimensions)
         }
-        guard continued.algorithm == .twoSite, continued.symmetricContraction == .enlargedBlocks else {
-            throw bad("initialState", "a charged start needs two-site updates with the enlarged-block contraction")
-        }
-        guard let q = hamiltonian.siteQuantumNumbers else {
-            throw bad("conserveQuantumNumbers", "the MPO carries no site quantum numbers (build it from an OpSum)")
+        let q = try siteCharges(of: hamiltonian, continued)
+        guard continued.symmetricContraction == .enlargedBlocks else {
+            throw bad("initialState", "a charged start needs the enlarged-block contraction")
         }
         guard q == state.siteCharges else { throw bad("initialState", "its site charges differ from the Hamiltonian's") }
         let defect = state.rightOrthonormalityDefect
@@ -134,6 +122,25 @@ extension DMRG {
         let engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, state: state,
                                               maxKrylovDimension: continued.maxKrylovDimension)
         return try run(engine, options: continued, observer: observer, shouldStop: shouldStop, resumed: true)
+    }
+
+    /// The checks every run starts with: options in range, at least two sites, a Hermitian MPO.
+    private static func checkHamiltonian(_ hamiltonian: MPO, _ options: Options) throws {
+        try options.validate()
+        guard hamiltonian.sites >= 2 else { throw OperatorError.tooFewSites(sites: hamiltonian.sites, minimum: 2) }
+        try hamiltonian.requireHermitian()
+    }
+
+    /// The site charges a charge-conserving run needs, with its two-site requirement.
+    private static func siteCharges(of hamiltonian: MPO, _ options: Options) throws -> [[QuantumNumber]] {
+        guard options.algorithm == .twoSite else {
+            throw DMRGError.invalidOption(argument: "algorithm", reason: "quantum-number conservation needs two-site updates")
+        }
+        guard let q = hamiltonian.siteQuantumNumbers else {
+            throw DMRGError.invalidOption(argument: "conserveQuantumNumbers",
+                                          reason: "the MPO carries no site quantum numbers (build it from an OpSum)")
+        }
+        return q
     }
 
     /// The sweep loop every engine runs under: schedule, adaptive local tolerance, observer, early stop and the
