@@ -26,7 +26,9 @@ extension DMRGCommand {
         try Output.reportingErrors {
             common.apply()
             try OutputTarget.checkFile(plot, option: "--plot")
+            try OutputTarget.checkFile(saveState, option: "--save-state")
             let start = DispatchTime.now()
+            let startState = try loadInitialState()
             let dump = try FCIDUMP.read(path)
             let order = (ordering ?? .fiedler) == .fiedler ? try AbInitioHamiltonian.fiedlerOrdering(dump) : Array(0..<dump.orbitals)
             let config = try AbInitioHamiltonian.rhfConfiguration(dump, ordering: order)
@@ -37,7 +39,7 @@ extension DMRGCommand {
             options.symmetricContraction = contraction ?? .enlargedBlocks
             let progress = ProgressLine(enabled: !json)
             func solve(_ mpo: MPO, label: String) throws -> DMRG.Result {
-                let r = try DMRG.groundState(of: mpo, options: options) { rec in
+                let r = try groundState(mpo, from: startState, options: options) { rec in
                     progress.update(label + Self.progressText(rec, bond: "M", digits: 10))
                 }
                 progress.finish()
@@ -59,6 +61,7 @@ extension DMRGCommand {
                 mpo = try MPO(AbInitioHamiltonian.opSum(f.hamiltonian, ordering: order)).compressed(relativeError: 1e-12)
             }
             let result = try solve(mpo, label: dfThreshold == nil ? "" : "DF MPO: ")
+            try saveFinalState(result)
             let report = ChemistryReport(
                 fcidump: path, norb: dump.orbitals, nelec: dump.electrons, ms2: dump.ms2, eCore: dump.coreEnergy,
                 ordering: order, energy: result.energy, stateEnergy: result.stateEnergy, converged: result.converged,

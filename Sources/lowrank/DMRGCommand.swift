@@ -139,6 +139,9 @@ struct DMRGCommand: ParsableCommand {
         if let t = dfThreshold {
             guard t.isFinite, t >= 0 else { throw ValidationError("--df-threshold must be finite and ≥ 0") }
             guard fcidump != nil else { throw ValidationError("--df-threshold needs --fcidump") }
+            guard saveState == nil, initialState == nil else {
+                throw ValidationError("--save-state and --initial-state do not combine with --df-threshold (two Hamiltonians are solved)")
+            }
         }
     }
 
@@ -150,7 +153,7 @@ struct DMRGCommand: ParsableCommand {
             try OutputTarget.checkFile(saveState, option: "--save-state")
             let start = DispatchTime.now()
             guard let name = model, let kind = SpinModel(rawValue: name), let L = sites else { throw ExitCode(64) }
-            let startState = try initialState.map { path in try ChargedMPS(serialized: try InputFile.read(path), path: path) }
+            let startState = try loadInitialState()
             try MemoryBudget.require(DMRG.memoryEstimate(sites: L, maxBondDimension: maxBondDimension,
                                                          localDimension: kind == .spin1Heisenberg ? 3 : 2,
                                                          mpoBondDimension: kind == .tfim ? 3 : 5),
@@ -172,11 +175,11 @@ struct DMRGCommand: ParsableCommand {
             options.symmetricContraction = contraction ?? .enlargedBlocks
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)
-            let show = { (rec: DMRG.SweepRecord) in progress.update(Self.progressText(rec, bond: "χ", digits: 12)) }
-            let result = try startState.map { try DMRG.groundState(of: mpo, from: $0, options: options, observer: show) }
-                ?? DMRG.groundState(of: mpo, options: options, observer: show)
+            let result = try groundState(mpo, from: startState, options: options) { rec in
+                progress.update(Self.progressText(rec, bond: "χ", digits: 12))
+            }
             progress.finish()
-            if let saveState, let charged = result.chargedState { try AtomicFile.write(charged.serialized(), to: saveState) }
+            try saveFinalState(result)
             let sweepsOut = result.sweeps.map(SweepReport.init)
             var report = Report(model: name, sites: L,
                                 parameters: Parameters(coupling: coupling, anisotropy: kind == .tfim ? nil : anisotropy,
@@ -195,6 +198,23 @@ struct DMRGCommand: ParsableCommand {
             if let plot { try writePlot(plot, sweeps: report.sweeps, entanglementEntropy: report.entanglementEntropy) }
             if json { try Output.printJSON(report) } else { printHuman(report) }
         }
+    }
+
+    /// The state of `--initial-state`, read and checked.
+    func loadInitialState() throws -> ChargedMPS? {
+        try initialState.map { path in try ChargedMPS(serialized: try InputFile.read(path), path: path) }
+    }
+
+    /// DMRG from `start` when given (resuming), else from the options' start.
+    func groundState(_ mpo: MPO, from start: ChargedMPS?, options: DMRG.Options,
+                     observer: @escaping (DMRG.SweepRecord) -> Void) throws -> DMRG.Result {
+        if let start { return try DMRG.groundState(of: mpo, from: start, options: options, observer: observer) }
+        return try DMRG.groundState(of: mpo, options: options, observer: observer)
+    }
+
+    /// Writes the final charged state to `--save-state`, when given.
+    func saveFinalState(_ result: DMRG.Result) throws {
+        if let saveState, let charged = result.chargedState { try AtomicFile.write(charged.serialized(), to: saveState) }
     }
 
     /// The live progress line for one sweep.

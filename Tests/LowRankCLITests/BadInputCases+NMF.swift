@@ -46,6 +46,8 @@ extension BadInputCatalogue {
                      try f.write("p.tsv", Array("cat dog 3\n".utf8))
                  }),
         refused("embed --dim 0", ["embed", "c.txt", "--dim", "0"], ["--dim must be ≥ 1"]),
+        refused("dmrg --df-threshold with --save-state", ["dmrg", "--fcidump", "h.FCIDUMP", "--df-threshold", "1e-3",
+                                                          "--save-state", "s.mps"], ["--save-state and --initial-state do not combine"]),
         refused("layers --weights with an empty name", ["layers", "--weights", "w1.npy,", "--biases", "b1.npy", "--inputs", "x.npy",
                                                         "--labels", "y.npy"], ["--weights and --biases"]),
     ]

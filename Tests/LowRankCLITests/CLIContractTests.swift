@@ -352,6 +352,14 @@ import Testing
                       "--json"])
         let refused = try run(base + ["--initial-state", densePath])
         #expect(refused.status == 1 && refused.stderr.contains("site charges differ"))
+        // Ab initio: LiH (6 orbitals, exact at M = 64) saved and resumed re-finds its energy.
+        let lih = dir.appendingPathComponent("lih").path
+        let chemistry = ["dmrg", "--fcidump", "Data/qchem/lih_sto3g.FCIDUMP", "--max-bond-dimension", "64"]
+        let savedLiH = try json(chemistry + ["--save-state", lih, "--json"])
+        let again = try json(chemistry + ["--initial-state", lih, "--json"])
+        let e = try #require(savedLiH["energy"] as? Double)
+        let e1 = try #require((again["sweeps"] as? [[String: Any]])?.first?["energy"] as? Double)
+        #expect(abs(e1 - e) <= 1e-10 * abs(e))
     }
 
     /// `lowrank nmf`: the JSON keys of the issue and identities: the objective is the divergence without penalties, `--beta kullback-leibler` is `kl`, exactly `--iterations` run, and `--out` holds W (m × k) and H (k × n)
