@@ -86,11 +86,7 @@ public enum NMF {
             h = h.scaled(by: a)
         }
 
-        func loss() throws -> Double {
-            let r = try x - (w * h)
-            let f = r.frobeniusNorm
-            return 0.5 * f * f
-        }
+        func loss() throws -> Double { try frobenius(x, w, h) }
 
         // Inner repetitions (Gillis & Glineur 2012, §3): ρ = 1 + (mn + nk)/(m(k + 1)) for W,
         // 1 + (mn + mk)/(n(k + 1)) for H, times α = 0.5.

@@ -427,34 +427,23 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     /// (site ⊗ bond) sector of the same charge. An entry is allowed exactly when q_l + q(s) = q_r.
     static func forEachEntry(left lb: SectorBasis, right rb: SectorBasis, siteCharges q: [QuantumNumber], leftForm: Bool,
                              _ visit: (_ block: Int, _ formIndex: Int, _ denseIndex: Int) -> Void) {
+        // The bond fused with the site ("inner": left bond in left form, right bond in right form) gives the rows of
+        // a block, the other ("outer") bond its columns; only the dense index depends on which side is which.
         let d = q.count, cl = lb.dimension
-        if leftForm {
-            let e = EnlargedBasis(bond: lb, siteCharges: q, left: true)
-            for (block, (charge, rightStates)) in rb.sectors.enumerated() {
-                guard let sector = e.index(charge) else { continue }
-                let rows = e.dims[sector]
-                for (leftSector, (_, leftStates)) in lb.sectors.enumerated() {
-                    for s in 0..<d where e.partSector[leftSector * d + s] == sector {
-                        let part = e.partOffset[leftSector * d + s]
-                        for column in 0..<rightStates.count { for l in leftStates {
-                            visit(block, part + (l - leftStates.lowerBound) + rows * column,
-                                  l + cl * (s + d * (rightStates.lowerBound + column)))
-                        } }
-                    }
-                }
-            }
-        } else {
-            let e = EnlargedBasis(bond: rb, siteCharges: q, left: false)
-            for (block, (charge, leftStates)) in lb.sectors.enumerated() {
-                guard let sector = e.index(charge) else { continue }
-                let rows = e.dims[sector]
-                for (rightSector, (_, rightStates)) in rb.sectors.enumerated() {
-                    for s in 0..<d where e.partSector[rightSector * d + s] == sector {
-                        let part = e.partOffset[rightSector * d + s]
-                        for column in 0..<leftStates.count { for r in rightStates {
-                            visit(block, part + (r - rightStates.lowerBound) + rows * column,
-                                  leftStates.lowerBound + column + cl * (s + d * r))
-                        } }
+        let (inner, outer) = leftForm ? (lb, rb) : (rb, lb)
+        let e = EnlargedBasis(bond: inner, siteCharges: q, left: leftForm)
+        for (block, (charge, outerStates)) in outer.sectors.enumerated() {
+            guard let sector = e.index(charge) else { continue }
+            let rows = e.dims[sector]
+            for (innerSector, (_, innerStates)) in inner.sectors.enumerated() {
+                for s in 0..<d where e.partSector[innerSector * d + s] == sector {
+                    let part = e.partOffset[innerSector * d + s]
+                    for column in 0..<outerStates.count {
+                        let outerIndex = outerStates.lowerBound + column
+                        for i in innerStates {
+                            visit(block, part + (i - innerStates.lowerBound) + rows * column,
+                                  leftForm ? i + cl * (s + d * outerIndex) : outerIndex + cl * (s + d * i))
+                        }
                     }
                 }
             }
