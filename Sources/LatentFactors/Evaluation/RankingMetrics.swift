@@ -70,22 +70,23 @@ extension Metrics {
             for i in seen { inTrain[Int(i)] = false }
             return marked
         }
-        var block: [Int] = []
+        // Users with at least one relevant test item, with those items, scored a block at a time.
+        var block: [(user: Int, relevant: [Int])] = []
         func evaluateBlock() {
-            scorer.score(users: block)
-            for (column, u) in block.enumerated() {
-                let marked = markRelevant(u)
+            scorer.score(users: block.map(\.user))
+            for (column, entry) in block.enumerated() {
+                for i in entry.relevant { relevant[i] = true }
                 var hits = 0, dcg = 0.0
-                for (p, i) in scorer.top(positions, column: column, excluding: seenItems(u)).enumerated() where relevant[i] {
+                for (p, i) in scorer.top(positions, column: column, excluding: seenItems(entry.user)).enumerated() where relevant[i] {
                     hits += 1
                     dcg += discount[p]
                 }
                 var idcg = 0.0
-                for p in 0..<Swift.min(positions, marked.count) { idcg += discount[p] }
+                for p in 0..<Swift.min(positions, entry.relevant.count) { idcg += discount[p] }
                 precisionSum += Double(hits) / Double(k)
                 ndcgSum += dcg / idcg
                 counted += 1
-                for i in marked { relevant[i] = false }
+                for i in entry.relevant { relevant[i] = false }
             }
             block.removeAll(keepingCapacity: true)
         }
@@ -93,7 +94,7 @@ extension Metrics {
             let marked = markRelevant(u)
             for i in marked { relevant[i] = false }
             guard !marked.isEmpty else { continue }
-            block.append(u)
+            block.append((u, marked))
             if block.count == scorer.blockSize { evaluateBlock() }
         }
         if !block.isEmpty { evaluateBlock() }
