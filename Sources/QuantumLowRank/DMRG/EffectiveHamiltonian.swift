@@ -12,7 +12,7 @@ import LowRankKernels
 ///
 /// i.e. O(χ³ d² w + χ² d⁴ w²) for two sites, the optimal order. Workspaces are allocated once per update
 /// and reused by every product.
-final class EffectiveHamiltonian {
+final class EffectiveHamiltonian: ProjectedHamiltonian {
     let left: Environment
     let right: Environment
     let dl: Int, dr: Int, dPhys: Int, wl: Int, wr: Int
@@ -20,11 +20,14 @@ final class EffectiveHamiltonian {
     private var wBlock: [Double]
     private var t1: [Double]
     private var t2: [Double]
-    /// Number of products applied.
-    private(set) var products = 0
-
     /// The dimension χl · d^k · χr of the vectors it acts on.
     var dimension: Int { dl * dPhys * dr }
+
+    /// The three GEMMs above (``SweepEngine/contractionFlops(dl:dp:dr:wl:wr:)``).
+    var flopsPerProduct: Double { SweepEngine.contractionFlops(dl: dl, dp: dPhys, dr: dr, wl: wl, wr: wr) }
+
+    /// Not formed: the dense contraction runs Lanczos.
+    func diagonal(counting tally: FlopTally) -> [Double]? { nil }
 
     init(left: Environment, right: Environment, mpo: [Tensor<Double>]) {
         self.left = left
@@ -50,7 +53,6 @@ final class EffectiveHamiltonian {
 
     /// y ← H_eff x on buffers of length ``dimension``.
     func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
-        products += 1
         let dl = self.dl, dr = self.dr, wl = self.wl, wr = self.wr, dp = dPhys
         left.elements.withUnsafeBufferPointer { le in
             right.elements.withUnsafeBufferPointer { re in

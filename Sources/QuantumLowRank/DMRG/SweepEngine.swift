@@ -64,13 +64,12 @@ final class SweepEngine: SweepRunner {
         return 2 * x * p * a * a * m + 2 * x * y * p * p * a * m
     }
 
-    /// Lanczos on H_eff starting from `x`.
-    private func solve(_ h: EffectiveHamiltonian, start x: [Double], tolerance: Double, site: Int) throws
-        -> LanczosEigensolver.Result {
-        let opts = LanczosEigensolver.Options(tolerance: tolerance, maxKrylovDimension: maxKrylovDimension,
-                                              maxRestarts: 4)
-        let r = try LanczosEigensolver.lowest(start: x, options: opts) { h.apply($0, $1) }
-        guard r.eigenvalue.isFinite else { throw DMRGError.numericalFailure(site: site, reason: "Lanczos eigenvalue is not finite") }
+    /// The lowest eigenpair of H_eff from `x` (the driver's eigensolve); its products' flops are added to `flops`.
+    private func solve(_ h: EffectiveHamiltonian, start x: [Double], _ p: DMRG.SweepParameters, site: Int,
+                       flops: inout Double) throws -> LanczosEigensolver.Result {
+        let tally = FlopTally()
+        let r = try DMRG.lowestEigenpair(of: h, start: x, p, maxKrylovDimension: maxKrylovDimension, site: site, tally: tally)
+        flops += tally.flops
         return r
     }
 
@@ -82,7 +81,8 @@ final class SweepEngine: SweepRunner {
         let dl = a.shape[0], d1 = a.shape[1], d2 = b.shape[1], dr = b.shape[2]
         let theta0 = try Matrix.product(a.matricized(rowAxes: 2), .none, b.matricized(rowAxes: 1), .none)
         let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 2]!, mpo: [mpo[i], mpo[i + 1]])
-        let r = try solve(h, start: theta0.elements, tolerance: p.eigensolverTolerance, site: i)
+        var flops = 0.0
+        let r = try solve(h, start: theta0.elements, p, site: i, flops: &flops)
         let theta = try Matrix(rows: dl * d1, columns: d2 * dr, elements: r.eigenvector)
         let split = try densityMatrixSplit(theta, i: i, rightward: rightward, dl: dl, d1: d1, d2: d2, dr: dr, p)
         let k = split.left.columns
@@ -95,7 +95,6 @@ final class SweepEngine: SweepRunner {
             rightEnv[i + 1] = Environment.extendRight(rightEnv[i + 2]!, site: tensors[i + 1], mpo: mpo[i + 1])
         }
         let k2 = Double(k)
-        var flops = Double(r.matrixVectorProducts) * Self.contractionFlops(dl: dl, dp: d1 * d2, dr: dr, wl: h.wl, wr: h.wr)
         flops += 2 * Double(dl * d1 * d2 * dr * a.shape[2])                                   // θ = A_i A_{i+1}
         flops += 2 * Double(rightward ? dl * d1 * dl * d1 : d2 * dr * d2 * dr) * Double(rightward ? d2 * dr : dl * d1)  // ρ
         flops += split.noiseFlops
@@ -187,10 +186,10 @@ final class SweepEngine: SweepRunner {
         let m0 = tensors[i]
         let dl = m0.shape[0], d = m0.shape[1], dr = m0.shape[2]
         let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 1]!, mpo: [mpo[i]])
-        let r = try solve(h, start: m0.elements, tolerance: p.eigensolverTolerance, site: i)
+        var flops = 0.0
+        let r = try solve(h, start: m0.elements, p, site: i, flops: &flops)
         let alpha = p.noise
         let wl = mpo[i].shape[0], wr = mpo[i].shape[1]
-        var flops = Double(r.matrixVectorProducts) * Self.contractionFlops(dl: dl, dp: d, dr: dr, wl: wl, wr: wr)
         if rightward {
             let next = tensors[i + 1]
             var expanded = try Matrix(rows: dl * d, columns: dr, elements: r.eigenvector)

@@ -4,7 +4,7 @@ import LowRankKernels
 /// only when q_l + q(s₁) + q(s₂) = q_r), applied by the three steps of ``EffectiveHamiltonian`` restricted to
 /// nonzero blocks: GEMMs on the (l′, l) and (r′, r) sector pairs each MPO channel connects, and the merged
 /// two-site MPO applied by block AXPYs over its nonzero entries.
-final class BlockEffectiveHamiltonian {
+final class BlockEffectiveHamiltonian: ProjectedHamiltonian {
     let left: Environment, right: Environment
     let lb: SectorBasis, rb: SectorBasis
     /// Charges of the combined physical index s = s₁ + d₁ s₂.
@@ -17,14 +17,21 @@ final class BlockEffectiveHamiltonian {
     /// Step 2 work list: for each entry, the (r range, l′ range) blocks it touches (charges resolved once).
     private var entryBlocks: [[(r: Range<Int>, l: Range<Int>)]] = []
     /// Counts the GEMMs of every product (steps 1 and 3; the block AXPYs of step 2 are not GEMMs).
-    let tally: FlopTally
+    private let tally = FlopTally()
+    /// Products applied so far.
+    private var applied = 0
 
     var dimension: Int { lb.dimension * dp * rb.dimension }
 
+    /// The GEMMs of steps 1 and 3 per product (the same blocks for every x; counted over the products applied).
+    var flopsPerProduct: Double { applied > 0 ? tally.flops / Double(applied) : 0 }
+
+    /// Not formed: the channel-wise contraction runs Lanczos.
+    func diagonal(counting tally: FlopTally) -> [Double]? { nil }
+
     init(left: Environment, right: Environment, lb: SectorBasis, rb: SectorBasis, w1: Tensor<Double>,
          w2: Tensor<Double>, q1: [QuantumNumber], q2: [QuantumNumber], deltaLeft: [QuantumNumber],
-         deltaRight: [QuantumNumber], tally: FlopTally) {
-        self.tally = tally
+         deltaRight: [QuantumNumber]) {
         self.left = left; self.right = right; self.lb = lb; self.rb = rb
         self.deltaLeft = deltaLeft; self.deltaRight = deltaRight
         let d1 = w1.shape[2], d2 = w2.shape[2]
@@ -48,6 +55,7 @@ final class BlockEffectiveHamiltonian {
 
     /// y ← H_eff x on dense buffers of length ``dimension`` (entries outside the allowed blocks are zero).
     func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        applied += 1
         let cl = lb.dimension, cr = rb.dimension, dp = self.dp, wl = self.wl, wr = self.wr
         let q = self.q, lb = self.lb, rb = self.rb, dL = deltaLeft, dR = deltaRight
         for i in 0..<(cl * dp * cr) { y[i] = 0 }

@@ -169,12 +169,11 @@ struct EnlargedOperators {
     @inline(__always)
     func group(bra: Int, ket: Int) -> Int? { lookup[bra * basis.labels.count + ket] }
 
-    /// Renormalizes into the kept basis: E′_b = Pᵀ Op_b P with P block-diagonal (`isometry[sector]`, dims ×
-    /// kept columns; nil where nothing is kept), over channels with a nonzero block. `newBasis` lists the kept
-    /// sectors in label order and `bondSector[sector]` maps an enlarged sector to its index there. GEMMs are
-    /// counted in `tally`.
-    func renormalized(isometry: [[Double]?], kept: [Int], bondSector: [Int], newBasis: SectorBasis,
-                      tally: FlopTally) -> RenormalizedOperators {
+    /// Renormalizes into the kept basis: E′_b = Pᵀ Op_b P with P the block-diagonal `isometry` (over this
+    /// operator's enlarged sectors), over channels with a nonzero block. `newBasis` lists the kept sectors in label
+    /// order. GEMMs are counted in `tally`.
+    func renormalized(_ isometry: BlockIsometry, newBasis: SectorBasis, tally: FlopTally) -> RenormalizedOperators {
+        let kept = isometry.kept, bondSector = isometry.bondSector
         var out: [RenormalizedOperators.Group] = []
         var data: [Double] = []
         // Scratch reused across groups (grown, never zeroed: every GEMM and copy below writes before it reads).
@@ -184,7 +183,7 @@ struct EnlargedOperators {
         }
         storage.withUnsafeBufferPointer { st in
             for g in groups {
-                guard let pb = isometry[g.bra], let pk = isometry[g.ket] else { continue }
+                guard let pb = isometry.blocks[g.bra], let pk = isometry.blocks[g.ket] else { continue }
                 let sel = g.channels.indices.filter { g.nonzero[$0] }
                 if sel.isEmpty { continue }
                 let k = g.channels.count, nb = basis.dims[g.bra], nk = basis.dims[g.ket]

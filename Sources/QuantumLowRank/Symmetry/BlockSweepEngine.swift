@@ -65,6 +65,13 @@ final class BlockSweepEngine {
     /// Two-site updates only.
     var updateWidth: Int { 2 }
 
+    /// H_eff of bond (i, i+1) on dense charge-conserving θ[l, s₁, s₂, r], from the current environments.
+    func effectiveHamiltonian(at i: Int) -> BlockEffectiveHamiltonian {
+        BlockEffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 2]!, lb: bases[i], rb: bases[i + 2], w1: mpo[i],
+                                  w2: mpo[i + 1], q1: siteQ[i], q2: siteQ[i + 1], deltaLeft: delta[i],
+                                  deltaRight: delta[i + 2])
+    }
+
     /// Largest bond dimension of the current bases.
     var maxBondDimension: Int { bases.map(\.dimension).max() ?? 1 }
 
@@ -75,13 +82,9 @@ final class BlockSweepEngine {
         let flopsBefore = tally.flops
         let theta0 = try Matrix.product(a.matricized(rowAxes: 2), .none, b.matricized(rowAxes: 1), .none)
         tally.addProduct(m: cl * d1, n: d2 * cr, k: a.shape[2])
-        let h = BlockEffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 2]!, lb: lb, rb: rb, w1: mpo[i],
-                                          w2: mpo[i + 1], q1: siteQ[i], q2: siteQ[i + 1], deltaLeft: delta[i],
-                                          deltaRight: delta[i + 2], tally: tally)
-        let opts = LanczosEigensolver.Options(tolerance: p.eigensolverTolerance, maxKrylovDimension: maxKrylovDimension,
-                                              maxRestarts: 4)
-        let r = try LanczosEigensolver.lowest(start: theta0.elements, options: opts) { h.apply($0, $1) }
-        guard r.eigenvalue.isFinite else { throw DMRGError.numericalFailure(site: i, reason: "Lanczos eigenvalue is not finite") }
+        let h = effectiveHamiltonian(at: i)
+        let r = try DMRG.lowestEigenpair(of: h, start: theta0.elements, p, maxKrylovDimension: maxKrylovDimension,
+                                         site: i, tally: tally)
         let split = try splitBlocks(r.eigenvector, i: i, rightward: rightward, cl: cl, d1: d1, d2: d2, cr: cr, p)
         let k = split.basis.dimension
         tensors[i] = Tensor(uncheckedShape: [cl, d1, k], elements: split.left)

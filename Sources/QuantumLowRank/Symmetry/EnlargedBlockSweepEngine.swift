@@ -23,12 +23,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     let byRight: [[[SparseMPOTensor.Entry]]]
     let maxKrylovDimension: Int
     private(set) var bases: [SectorBasis]
-    /// Per site: blocks per sector of the outer bond (left form: bond k+1; right form: bond k), each an
-    /// enlarged-sector dimension × kept-count matrix, column-major. A block may have 0 rows: noise can keep states
-    /// in a sector that has no partner on the other side of the site (its enlarged sector is absent there); every
-    /// reader looks the label up in the enlarged basis and skips absent ones.
-    private var forms: [[[Double]]]
-    private var isLeftForm: [Bool]
+    /// Per site: its tensor as an isometry over enlarged sectors (``SiteForm``).
+    private var sites: [SiteForm]
     private var leftEnv: [RenormalizedOperators?]
     private var rightEnv: [RenormalizedOperators?]
     private(set) var spectra: [[Double]]
@@ -47,16 +43,15 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             b.append(SectorBasis(single: q))
         }
         // Site k maps (s, r) → l with the one entry at s = configuration[k].
-        var f: [[[Double]]] = []
+        var f: [SiteForm] = []
         for k in 0..<mpo.count {
             let rightBlock = EnlargedBasis(bond: b[k + 1], siteCharges: siteQuantumNumbers[k], left: false)
             let sec = rightBlock.partSector[configuration[k]]
             var v = [Double](repeating: 0, count: rightBlock.dims[sec])
             v[rightBlock.partOffset[configuration[k]]] = 1
-            f.append([v])
+            f.append(SiteForm(orientation: .right, blocks: [v]))
         }
-        self.init(mpo: mpo, siteQuantumNumbers: siteQuantumNumbers, bases: b, forms: f,
-                  isLeftForm: Array(repeating: false, count: mpo.count), maxKrylovDimension: maxKrylovDimension)
+        self.init(mpo: mpo, siteQuantumNumbers: siteQuantumNumbers, bases: b, sites: f, maxKrylovDimension: maxKrylovDimension)
     }
 
     /// Starts from a charged state in the gauge a sweep ends in (site 0 the centre, sites 1 … L−1 right-orthonormal);
@@ -64,16 +59,15 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     convenience init(mpo: [Tensor<Double>], state: ChargedMPS, maxKrylovDimension: Int) {
         let b = state.bondCharges.map(SectorBasis.init(sortedCharges:))
         let f = (0..<mpo.count).map { k in
-            Self.forms(of: state.state.tensors[k], left: b[k], right: b[k + 1], siteCharges: state.siteCharges[k],
-                       leftForm: k == 0)
+            Self.form(of: state.state.tensors[k], left: b[k], right: b[k + 1], siteCharges: state.siteCharges[k],
+                      orientation: k == 0 ? .left : .right)
         }
-        self.init(mpo: mpo, siteQuantumNumbers: state.siteCharges, bases: b, forms: f,
-                  isLeftForm: (0..<mpo.count).map { $0 == 0 }, maxKrylovDimension: maxKrylovDimension)
+        self.init(mpo: mpo, siteQuantumNumbers: state.siteCharges, bases: b, sites: f, maxKrylovDimension: maxKrylovDimension)
     }
 
     /// Starts from bond bases and site forms (sites 2 … L−1 in right form) and builds the right environments.
-    private init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], bases: [SectorBasis], forms: [[[Double]]],
-                 isLeftForm: [Bool], maxKrylovDimension: Int) {
+    private init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], bases: [SectorBasis], sites: [SiteForm],
+                 maxKrylovDimension: Int) {
         L = mpo.count
         siteQ = siteQuantumNumbers
         let sparse = mpo.map(SparseMPOTensor.init)
@@ -81,8 +75,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         byRight = sparse.map(\.byRightChannel)
         self.maxKrylovDimension = maxKrylovDimension
         self.bases = bases
-        self.forms = forms
-        self.isLeftForm = isLeftForm
+        self.sites = sites
         leftEnv = Array(repeating: nil, count: L + 1)
         rightEnv = Array(repeating: nil, count: L + 1)
         spectra = Array(repeating: [1], count: L + 1)
@@ -94,22 +87,9 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             let rw = EnlargedOperators(right: rightEnv[k + 1]!, byRight[k], basis: rightBlock,
                                        channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], rightBlock),
                                        reusing: &scratch)
-            let (iso, kept, bondSector) = isometry(fromForm: forms[k], bond: bases[k], enlarged: rightBlock)
-            rightEnv[k] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: bases[k], tally: tally)
+            rightEnv[k] = rw.renormalized(BlockIsometry(sites[k], bond: bases[k], enlarged: rightBlock), newBasis: bases[k],
+                                          tally: tally)
         }
-    }
-
-    /// A site form (blocks per bond sector) re-indexed by enlarged sector.
-    private func isometry(fromForm blocks: [[Double]], bond: SectorBasis, enlarged: EnlargedBasis)
-        -> ([[Double]?], [Int], [Int]) {
-        var iso = [[Double]?](repeating: nil, count: enlarged.labels.count)
-        var kept = [Int](repeating: 0, count: enlarged.labels.count)
-        var bondSector = [Int](repeating: -1, count: enlarged.labels.count)
-        for (j, (qb, r)) in bond.sectors.enumerated() {
-            guard let e = enlarged.index(qb) else { continue }
-            iso[e] = blocks[j]; kept[e] = r.count; bondSector[e] = j
-        }
-        return (iso, kept, bondSector)
     }
 
     // MARK: Sweeps
@@ -121,7 +101,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     var maxBondDimension: Int { bases.map(\.dimension).max() ?? 1 }
 
     /// The two-site vector layout: one block X_Q (dimL × dimR) per label Q present on both sides.
-    private struct Layout {
+    struct Layout {
         var offset: [Int]     // by left enlarged sector, −1 when absent
         var rightIndex: [Int] // by left enlarged sector: the right enlarged sector with the same label
         var count: Int
@@ -138,37 +118,80 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         return Layout(offset: off, rightIndex: rightSector, count: n)
     }
 
-    func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
-        let flopsBefore = tally.flops
+    /// The two-site problem of bond (i, i+1) (ITensor's `position!`): the enlarged blocks either side, the vector
+    /// layout, the enlarged operators Lw_b, Rw_b over the channels both sides use, and H_eff on them. Valid while
+    /// sites < i are in left form and sites > i+1 in right form; ``release(_:)`` hands its storage back.
+    struct TwoSiteProblem {
+        let bond: Int
+        let leftBlock: EnlargedBasis
+        let rightBlock: EnlargedBasis
+        let layout: Layout
+        var lw: EnlargedOperators
+        var rw: EnlargedOperators
+        let hamiltonian: EnlargedHamiltonian
+    }
+
+    /// Builds the ``TwoSiteProblem`` of bond (i, i+1) from the current environments, reusing pooled storage.
+    func problem(at i: Int) -> TwoSiteProblem {
         let leftBlock = EnlargedBasis(bond: bases[i], siteCharges: siteQ[i], left: true)
         let rightBlock = EnlargedBasis(bond: bases[i + 2], siteCharges: siteQ[i + 1], left: false)
         let layout = makeLayout(leftBlock, rightBlock)
-        let x0 = guess(i, rightward: rightward, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout)
         let lc = EnlargedOperators.leftCandidates(leftEnv[i]!, byLeft[i], leftBlock)
         let rc = EnlargedOperators.rightCandidates(rightEnv[i + 2]!, byRight[i + 1], rightBlock)
         var merged = lc
         for (key, set) in rc { merged[key, default: []].formUnion(set) }
-        var lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: leftBlock, channels: merged, reusing: &poolLeft)
-        var rw = EnlargedOperators(right: rightEnv[i + 2]!, byRight[i + 1], basis: rightBlock, channels: merged,
+        let lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: leftBlock, channels: merged, reusing: &poolLeft)
+        let rw = EnlargedOperators(right: rightEnv[i + 2]!, byRight[i + 1], basis: rightBlock, channels: merged,
                                    reusing: &poolRight)
         let h = EnlargedHamiltonian(lw: lw, rw: rw, layout: (layout.offset, layout.rightIndex), dimension: layout.count,
                                     scratch: &poolT1, &poolT2)
-        defer {
-            (poolT1, poolT2) = h.releaseScratch()
-            poolLeft = lw.releaseStorage()
-            poolRight = rw.releaseStorage()
-        }
-        let opts = LanczosEigensolver.Options(tolerance: p.eigensolverTolerance, maxKrylovDimension: maxKrylovDimension,
-                                              maxRestarts: 4)
-        // Davidson with the diagonal of H_eff (cheap here: diagonal blocks of the enlarged operators): H10 at M = 500
-        // needs a third fewer products than Lanczos and runs 27 % faster; spin chains are within ±15 %.
-        let r = try DavidsonEigensolver.lowest(start: x0, diagonal: h.diagonal(counting: tally), options: opts) { h.apply($0, $1) }
-        guard r.eigenvalue.isFinite else { throw DMRGError.numericalFailure(site: i, reason: "Davidson eigenvalue is not finite") }
-        tally.add(h.flopsPerProduct * Double(r.matrixVectorProducts))
-        let truncation = try split(r.eigenvector, i: i, rightward: rightward, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout, lw: lw, rw: rw, p)
+        return TwoSiteProblem(bond: i, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout, lw: lw, rw: rw,
+                              hamiltonian: h)
+    }
+
+    /// Returns a problem's operator and product storage to the pools for the next update.
+    func release(_ problem: inout TwoSiteProblem) {
+        (poolT1, poolT2) = problem.hamiltonian.releaseScratch()
+        poolLeft = problem.lw.releaseStorage()
+        poolRight = problem.rw.releaseStorage()
+    }
+
+    func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
+        let flopsBefore = tally.flops
+        var problem = problem(at: i)
+        defer { release(&problem) }
+        let x0 = guess(i, rightward: rightward, leftBlock: problem.leftBlock, rightBlock: problem.rightBlock,
+                       layout: problem.layout)
+        let r = try DMRG.lowestEigenpair(of: problem.hamiltonian, start: x0, p, maxKrylovDimension: maxKrylovDimension,
+                                         site: i, tally: tally)
+        let truncation = try split(r.eigenvector, rightward: rightward, problem, p)
         return LocalUpdate(energy: r.eigenvalue, truncationError: truncation, products: r.matrixVectorProducts,
-                                  residual: r.residualNorm, converged: r.converged,
-                                  gemmFlops: tally.flops - flopsBefore)
+                           residual: r.residualNorm, converged: r.converged, gemmFlops: tally.flops - flopsBefore)
+    }
+
+    /// The dense two-site tensor θ[l, s₁, s₂, r] (column-major, [χ_i, d_i, d_{i+1}, χ_{i+2}]) of a vector in the
+    /// problem's block layout; entries outside the layout are zero (they break the charge rule).
+    func denseTwoSite(_ x: [Double], _ problem: TwoSiteProblem) -> [Double] {
+        let i = problem.bond, leftBlock = problem.leftBlock, rightBlock = problem.rightBlock, layout = problem.layout
+        let d1 = siteQ[i].count, d2 = siteQ[i + 1].count, leftStates = bases[i].dimension
+        var theta = [Double](repeating: 0, count: leftStates * d1 * d2 * bases[i + 2].dimension)
+        for (leftSector, (_, leftRange)) in bases[i].sectors.enumerated() {
+            for s1 in 0..<d1 {
+                let block = leftBlock.partSector[leftSector * d1 + s1], offset = layout.offset[block]
+                guard offset >= 0 else { continue }
+                let rows = leftBlock.dims[block], rowPart = leftBlock.partOffset[leftSector * d1 + s1]
+                for (rightSector, (_, rightRange)) in bases[i + 2].sectors.enumerated() {
+                    for s2 in 0..<d2 where rightBlock.partSector[rightSector * d2 + s2] == layout.rightIndex[block] {
+                        let columnPart = rightBlock.partOffset[rightSector * d2 + s2]
+                        for r in rightRange { for l in leftRange {
+                            let row = rowPart + l - leftRange.lowerBound, column = columnPart + r - rightRange.lowerBound
+                            theta[l + leftStates * (s1 + d1 * (s2 + d2 * r))] = x[offset + row + rows * column]
+                        } }
+                    }
+                }
+            }
+        }
+        return theta
     }
 
     // MARK: Initial two-site vector from the current centre
@@ -179,13 +202,13 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         let mid = bases[i + 1]
         x.withUnsafeMutableBufferPointer { xp in
             let xb = xp.baseAddress!
-            if (rightward && isLeftForm[i]) || (!rightward && !isLeftForm[i + 1]) {
+            if (rightward && sites[i].orientation == .left) || (!rightward && sites[i + 1].orientation == .right) {
                 // Left form at i and right form at i+1 over the same bond: X_Q = A_Q B_Qᵀ.
                 for (j, (q, r)) in mid.sectors.enumerated() {
                     guard let leftSector = leftBlock.index(q), layout.offset[leftSector] >= 0 else { continue }
                     let n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]]
-                    forms[i][j].withUnsafeBufferPointer { a in
-                        forms[i + 1][j].withUnsafeBufferPointer { b in
+                    sites[i].blocks[j].withUnsafeBufferPointer { a in
+                        sites[i + 1].blocks[j].withUnsafeBufferPointer { b in
                             tally.gemm(.none, .transpose, m: n, n: m, k: r.count, a: a.baseAddress!, lda: n,
                                             b: b.baseAddress!, ldb: m, beta: 1, c: xb + layout.offset[leftSector], ldc: n)
                         }
@@ -203,8 +226,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                         guard layout.offset[leftSector] >= 0 else { continue }
                         let bondStates = mid.sectors[bondSector].range.count, n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]]
                         let centrePart = centreAsRight.partOffset[bondSector * d1 + s], leftPart = leftBlock.partOffset[outerSector * d1 + s]
-                        forms[i][outerSector].withUnsafeBufferPointer { c in
-                            forms[i + 1][bondSector].withUnsafeBufferPointer { b in
+                        sites[i].blocks[outerSector].withUnsafeBufferPointer { c in
+                            sites[i + 1].blocks[bondSector].withUnsafeBufferPointer { b in
                                 tally.gemm(.transpose, .transpose, m: outerStates, n: m, k: bondStates, a: c.baseAddress! + centrePart, lda: ldc,
                                                 b: b.baseAddress!, ldb: m, beta: 1, c: xb + layout.offset[leftSector] + leftPart, ldc: n)
                             }
@@ -223,8 +246,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
                         guard let leftSector = leftBlock.index(rightBlock.labels[rightSector]), layout.offset[leftSector] >= 0 else { continue }
                         let bondStates = mid.sectors[bondSector].range.count, n = leftBlock.dims[leftSector]
                         let centrePart = centreAsLeft.partOffset[bondSector * d2 + s], rightPart = rightBlock.partOffset[outerSector * d2 + s]
-                        forms[i][bondSector].withUnsafeBufferPointer { a in
-                            forms[i + 1][outerSector].withUnsafeBufferPointer { c in
+                        sites[i].blocks[bondSector].withUnsafeBufferPointer { a in
+                            sites[i + 1].blocks[outerSector].withUnsafeBufferPointer { c in
                                 tally.gemm(.none, .none, m: n, n: outerStates.count, k: bondStates, a: a.baseAddress!, lda: n,
                                                 b: c.baseAddress! + centrePart, ldb: ldc, beta: 1,
                                                 c: xb + layout.offset[leftSector] + n * rightPart, ldc: n)
@@ -242,8 +265,9 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     /// Splits X through the block-diagonal reduced density matrix of the side the centre leaves (plus White's
     /// noise from the enlarged operators), truncates by one global spectrum, stores the isometry and the new
     /// centre, and renormalizes the environment. Returns the discarded weight.
-    private func split(_ x: [Double], i: Int, rightward: Bool, leftBlock: EnlargedBasis, rightBlock: EnlargedBasis, layout: Layout,
-                       lw: EnlargedOperators, rw: EnlargedOperators, _ p: DMRG.SweepParameters) throws -> Double {
+    func split(_ x: [Double], rightward: Bool, _ problem: TwoSiteProblem, _ p: DMRG.SweepParameters) throws -> Double {
+        let i = problem.bond, leftBlock = problem.leftBlock, rightBlock = problem.rightBlock, layout = problem.layout
+        let lw = problem.lw, rw = problem.rw
         let side = rightward ? leftBlock : rightBlock
         let ns = side.labels.count
         // Side sector → X block (offset, rows n, columns m) in its own orientation.
@@ -312,15 +336,16 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         }
         let scale = keptWeight > 0 ? 1 / keptWeight.squareRoot() : 1
         for j in centre.indices { for t in centre[j].indices { centre[j][t] *= scale } }
-        let forms0 = (0..<ns).compactMap { iso[$0] }
+        let isometry = BlockIsometry(blocks: iso, kept: kept, bondSector: bondSector)
+        let keptBlocks = (0..<ns).compactMap { iso[$0] }
         if rightward {
-            forms[i] = forms0; isLeftForm[i] = true
-            forms[i + 1] = centre; isLeftForm[i + 1] = false
-            leftEnv[i + 1] = lw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis, tally: tally)
+            sites[i] = SiteForm(orientation: .left, blocks: keptBlocks)
+            sites[i + 1] = SiteForm(orientation: .right, blocks: centre)
+            leftEnv[i + 1] = lw.renormalized(isometry, newBasis: basis, tally: tally)
         } else {
-            forms[i + 1] = forms0; isLeftForm[i + 1] = false
-            forms[i] = centre; isLeftForm[i] = true
-            rightEnv[i + 1] = rw.renormalized(isometry: iso, kept: kept, bondSector: bondSector, newBasis: basis, tally: tally)
+            sites[i + 1] = SiteForm(orientation: .right, blocks: keptBlocks)
+            sites[i] = SiteForm(orientation: .left, blocks: centre)
+            rightEnv[i + 1] = rw.renormalized(isometry, newBasis: basis, tally: tally)
         }
         bases[i + 1] = basis
         spectra[i + 1] = spectrum
@@ -389,8 +414,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         (0..<L).map { k in
             let cl = bases[k].dimension, d = siteQ[k].count, cr = bases[k + 1].dimension
             var a = [Double](repeating: 0, count: cl * d * cr)
-            let blocks = forms[k]
-            Self.forEachEntry(left: bases[k], right: bases[k + 1], siteCharges: siteQ[k], leftForm: isLeftForm[k]) {
+            let blocks = sites[k].blocks
+            Self.forEachEntry(left: bases[k], right: bases[k + 1], siteCharges: siteQ[k], orientation: sites[k].orientation) {
                 block, formIndex, denseIndex in a[denseIndex] = blocks[block][formIndex]
             }
             return Tensor(uncheckedShape: [cl, d, cr], elements: a)
@@ -404,10 +429,11 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         return ChargedMPS(unchecked: state, siteCharges: siteQ, bondCharges: bases.map(\.charges))
     }
 
-    /// The site forms of a dense site tensor with sector-sorted bonds: left form (blocks per sector of the right
-    /// bond) or right form (blocks per sector of the left bond), the inverse of ``tensors``.
-    static func forms(of tensor: Tensor<Double>, left lb: SectorBasis, right rb: SectorBasis,
-                      siteCharges q: [QuantumNumber], leftForm: Bool) -> [[Double]] {
+    /// The site form of a dense site tensor with sector-sorted bonds in the given orientation, the inverse of
+    /// ``tensors``.
+    static func form(of tensor: Tensor<Double>, left lb: SectorBasis, right rb: SectorBasis,
+                     siteCharges q: [QuantumNumber], orientation: SiteForm.Orientation) -> SiteForm {
+        let leftForm = orientation == .left
         let enlarged = EnlargedBasis(bond: leftForm ? lb : rb, siteCharges: q, left: leftForm)
         let outer = leftForm ? rb : lb
         var blocks = outer.sectors.map { (charge, range) -> [Double] in
@@ -415,18 +441,18 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             return [Double](repeating: 0, count: rows * range.count)
         }
         let a = tensor.elements
-        forEachEntry(left: lb, right: rb, siteCharges: q, leftForm: leftForm) { block, formIndex, denseIndex in
+        forEachEntry(left: lb, right: rb, siteCharges: q, orientation: orientation) { block, formIndex, denseIndex in
             blocks[block][formIndex] = a[denseIndex]
         }
-        return blocks
+        return SiteForm(orientation: orientation, blocks: blocks)
     }
 
-    /// Visits every stored entry of a site form: `visit(block, index in the block, index in the dense [χl, d, χr]
-    /// tensor)`. Left form: block j is sector j of the right bond, rows the enlarged (bond ⊗ site) sector of the same
-    /// charge, columns that sector's states. Right form: block j is sector j of the left bond, rows the enlarged
-    /// (site ⊗ bond) sector of the same charge. An entry is allowed exactly when q_l + q(s) = q_r.
-    static func forEachEntry(left lb: SectorBasis, right rb: SectorBasis, siteCharges q: [QuantumNumber], leftForm: Bool,
+    /// Visits every stored entry of a ``SiteForm`` of that orientation: `visit(block, index in the block, index in
+    /// the dense [χl, d, χr] tensor)`. An entry is allowed exactly when q_l + q(s) = q_r.
+    static func forEachEntry(left lb: SectorBasis, right rb: SectorBasis, siteCharges q: [QuantumNumber],
+                             orientation: SiteForm.Orientation,
                              _ visit: (_ block: Int, _ formIndex: Int, _ denseIndex: Int) -> Void) {
+        let leftForm = orientation == .left
         // The bond fused with the site ("inner": left bond in left form, right bond in right form) gives the rows of
         // a block, the other ("outer") bond its columns; only the dense index depends on which side is which.
         let d = q.count, cl = lb.dimension
@@ -452,7 +478,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 }
 
 /// H_eff X = Σ_b Lw_b X Rw_bᵀ on the block-diagonal two-site vector, one stacked GEMM pair per sector pair.
-final class EnlargedHamiltonian {
+final class EnlargedHamiltonian: ProjectedHamiltonian {
     struct Item { let lwOffset: Int, rwOffset: Int, xIn: Int, xOut: Int, k: Int, np: Int, n: Int, m: Int, mp: Int }
     let lw: EnlargedOperators, rw: EnlargedOperators
     let items: [Item]
@@ -492,7 +518,7 @@ final class EnlargedHamiltonian {
 
     /// The diagonal of H_eff on the two-site vector: Σ_b diag(Lw_b) ⊗ diag(Rw_b) over the channels that map a
     /// sector to itself (Davidson's preconditioner).
-    func diagonal(counting tally: FlopTally) -> [Double] {
+    func diagonal(counting tally: FlopTally) -> [Double]? {
         var d = [Double](repeating: 0, count: dimension)
         lw.storage.withUnsafeBufferPointer { lp in
             rw.storage.withUnsafeBufferPointer { rp in
