@@ -37,6 +37,7 @@ extension DMRGCommand {
                                        conserveQuantumNumbers: true, initialConfiguration: config)
             if noRamp { options.bondDimensionRamp = [] }
             options.symmetricContraction = contraction ?? .enlargedBlocks
+            options.threads = threads
             let progress = ProgressLine(enabled: !json)
             func solve(_ mpo: MPO, label: String) throws -> DMRG.Result {
                 let r = try groundState(mpo, from: startState, options: options) { rec in

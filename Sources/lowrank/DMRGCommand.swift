@@ -53,6 +53,7 @@ struct DMRGCommand: ParsableCommand {
     @Option(name: .customLong("initial-state"), help: ArgumentHelp(
         "Start from a state written by --save-state (same model, sites and --conserve): resume at its bond dimension, without the ramp below it.",
         valueName: "file")) var initialState: String?
+    @Option(parsing: .unconditional, help: "Threads (default: OPENBLAS_NUM_THREADS). The enlarged-block contraction splits its products over sector pairs, each with one BLAS thread; the dense engine gives them to BLAS.") var threads: Int?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var common: CommonOptions
 
@@ -126,6 +127,7 @@ struct DMRGCommand: ParsableCommand {
     func validateCommon() throws {
         guard maxBondDimension >= 1 else { throw ValidationError("--max-bond-dimension \(maxBondDimension): must be ≥ 1") }
         guard sweeps >= 1 else { throw ValidationError("--sweeps \(sweeps): must be ≥ 1") }
+        if let t = threads, !(1...4096).contains(t) { throw ValidationError("--threads \(t): must be in 1…4096") }
         guard cutoff >= 0, cutoff < 1 else {
             throw ValidationError("--cutoff \(cutoff): must be in [0, 1) (the discarded fraction of the norm at each bond)")
         }
@@ -173,6 +175,7 @@ struct DMRGCommand: ParsableCommand {
                 options.initialConfiguration = SpinModel.tfim.parityGroundSectorConfiguration(sites: L, parameters: params)
             }
             options.symmetricContraction = contraction ?? .enlargedBlocks
+            options.threads = threads
             if let noise { options.noise = noise } else if algorithm == .singleSite { options.noise = 1e-3 }
             let progress = ProgressLine(enabled: !json)
             let result = try groundState(mpo, from: startState, options: options) { rec in

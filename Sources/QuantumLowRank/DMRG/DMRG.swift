@@ -56,7 +56,8 @@ extension DMRG {
             let charges = try hamiltonian.channelCharges(q)
             if options.symmetricContraction == .enlargedBlocks {
                 engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q, configuration: config,
-                                                  maxKrylovDimension: options.maxKrylovDimension)
+                                                  maxKrylovDimension: options.maxKrylovDimension,
+                                                  threads: options.resolvedThreads)
             } else {
                 engine = BlockSweepEngine(mpo: hamiltonian.tensors, siteQuantumNumbers: q, channelCharges: charges,
                                           configuration: config, maxKrylovDimension: options.maxKrylovDimension)
@@ -81,7 +82,8 @@ extension DMRG {
             try psi.orthogonalize(center: 0)
             try psi.normalize()
             engine = SweepEngine(mpo: hamiltonian.tensors, sites: psi.tensors,
-                                 maxKrylovDimension: options.maxKrylovDimension, algorithm: options.algorithm)
+                                 maxKrylovDimension: options.maxKrylovDimension, algorithm: options.algorithm,
+                                 threads: options.resolvedThreads)
         }
 
         return try run(engine, options: options, observer: observer, shouldStop: shouldStop, resumed: resumed)
@@ -120,7 +122,8 @@ extension DMRG {
             throw bad("initialState", "sites 1…L−1 must be right-orthonormal, as DMRG saves them (defect \(defect))")
         }
         let engine = EnlargedBlockSweepEngine(mpo: hamiltonian.tensors, state: state,
-                                              maxKrylovDimension: continued.maxKrylovDimension)
+                                              maxKrylovDimension: continued.maxKrylovDimension,
+                                              threads: continued.resolvedThreads)
         return try run(engine, options: continued, observer: observer, shouldStop: shouldStop, resumed: true)
     }
 
@@ -149,6 +152,11 @@ extension DMRG {
     /// first-sweep one.
     private static func run(_ engine: SweepRunner, options: Options, observer: ((SweepRecord) -> Void)?,
                             shouldStop: ((SweepRecord) -> Bool)?, resumed: Bool = false) throws -> Result {
+        // The thread budget: BLAS gets it, except under a contraction that splits its own products over workers
+        // (then BLAS runs single-threaded everywhere, so idle BLAS threads do not compete with the workers).
+        let previousBLASThreads = BLASThreads.count
+        BLASThreads.set(engine.ownsThreads ? 1 : options.resolvedThreads)
+        defer { BLASThreads.set(previousBLASThreads) }
         let clock = ContinuousClock()
         let start = clock.now
         var records: [SweepRecord] = []

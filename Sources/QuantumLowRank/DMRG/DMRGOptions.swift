@@ -96,6 +96,13 @@ public enum DMRG {
         /// An explicit per-sweep schedule; when set it replaces the ramp, noise and tolerance rules (the last
         /// entry repeats until ``maxSweeps``).
         public var schedule: [SweepParameters]?
+        /// Threads of the run (default nil: OpenBLAS's count at the start, i.e. `OPENBLAS_NUM_THREADS`). The
+        /// enlarged-block contraction splits its H_eff products over this many workers across sector pairs, each with
+        /// single-threaded BLAS; the other contractions give the count to BLAS.
+        public var threads: Int?
+
+        /// The worker count of a run: ``threads``, or OpenBLAS's current count.
+        var resolvedThreads: Int { threads ?? BLASThreads.count }
 
         /// Options with the defaults listed on each property.
         public init(maxBondDimension: Int = 64, bondDimensionRamp: [Int] = [32, 64, 128], cutoff: Double = 1e-12,
@@ -162,6 +169,7 @@ public enum DMRG {
             }
             guard maxKrylovDimension >= 2 else { throw bad("maxKrylovDimension", "must be ≥ 2") }
             guard initialBondDimension >= 1 else { throw bad("initialBondDimension", "must be ≥ 1") }
+            if let t = threads { guard t >= 1, t <= 4096 else { throw bad("threads", "\(t) must be in 1…4096") } }
             for p in schedule ?? [] {
                 guard p.maxBondDimension >= 1 else { throw bad("schedule.maxBondDimension", "must be ≥ 1") }
                 guard p.cutoff >= 0, p.cutoff.isFinite, p.noise >= 0, p.noise.isFinite,

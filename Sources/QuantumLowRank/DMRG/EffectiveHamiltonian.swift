@@ -29,7 +29,11 @@ final class EffectiveHamiltonian: ProjectedHamiltonian {
     /// Not formed: the dense contraction runs Lanczos.
     func diagonal(counting tally: FlopTally) -> [Double]? { nil }
 
-    init(left: Environment, right: Environment, mpo: [Tensor<Double>]) {
+    /// Workers of each product: the GEMMs of steps 1 and 3 split by columns, step 2 by r.
+    let workers: Int
+
+    init(left: Environment, right: Environment, mpo: [Tensor<Double>], workers: Int = 1) {
+        self.workers = Swift.max(1, workers)
         self.left = left
         self.right = right
         dl = left.chi
@@ -59,17 +63,17 @@ final class EffectiveHamiltonian: ProjectedHamiltonian {
                 t1.withUnsafeMutableBufferPointer { p1 in
                     t2.withUnsafeMutableBufferPointer { p2 in
                         wBlock.withUnsafeBufferPointer { wb in
-                            BufferBLAS.gemm(.none, .none, m: dl * wl, n: dp * dr, k: dl, a: le.baseAddress!,
-                                            lda: dl * wl, b: x, ldb: dl, c: p1.baseAddress!, ldc: dl * wl)
-                            for r in 0..<dr {
-                                BufferBLAS.gemm(.none, .none, m: dl, n: dp * wr, k: wl * dp,
-                                                a: p1.baseAddress! + r * dl * wl * dp, lda: dl,
-                                                b: wb.baseAddress!, ldb: wl * dp,
-                                                c: p2.baseAddress! + r * dl * dp * wr, ldc: dl)
+                            let t1 = p1.baseAddress!, t2 = p2.baseAddress!, w = wb.baseAddress!
+                            Workers.gemm(workers, .none, .none, m: dl * wl, n: dp * dr, k: dl, a: le.baseAddress!,
+                                         lda: dl * wl, b: x, ldb: dl, c: t1, ldc: dl * wl)
+                            Workers.forEachRange(dr, workers: workers) { columns in
+                                for r in columns {
+                                    BufferBLAS.gemm(.none, .none, m: dl, n: dp * wr, k: wl * dp, a: t1 + r * dl * wl * dp,
+                                                    lda: dl, b: w, ldb: wl * dp, c: t2 + r * dl * dp * wr, ldc: dl)
+                                }
                             }
-                            BufferBLAS.gemm(.none, .transpose, m: dl * dp, n: dr, k: wr * dr,
-                                            a: p2.baseAddress!, lda: dl * dp, b: re.baseAddress!, ldb: dr,
-                                            c: y, ldc: dl * dp)
+                            Workers.gemm(workers, .none, .transpose, m: dl * dp, n: dr, k: wr * dr, a: t2, lda: dl * dp,
+                                         b: re.baseAddress!, ldb: dr, c: y, ldc: dl * dp)
                         }
                     }
                 }

@@ -33,7 +33,7 @@ struct Environment: Sendable {
     /// left-side perturbation of the density-matrix noise and of subspace expansion.
     /// GEMM over l, then per column r a small GEMM with W reshaped to [(a s), (s′ b)].
     static func halfLeft(_ env: Environment, ket t: UnsafePointer<Double>, dl: Int, d: Int, n: Int,
-                         mpo: Tensor<Double>) -> [Double] {
+                         mpo: Tensor<Double>, workers: Int = 1) -> [Double] {
         let wl = mpo.shape[0], wr = mpo.shape[1]
         let wm = leftMatrix(mpo)
         var xbuf = [Double](unsafeUninitializedCapacity: dl * wl * d * n) { _, c in c = dl * wl * d * n }
@@ -41,16 +41,17 @@ struct Environment: Sendable {
         env.elements.withUnsafeBufferPointer { le in
             xbuf.withUnsafeMutableBufferPointer { x in
                 // X[(l′ a), (s r)] = L[(l′ a), l] · T[l, (s r)]
-                BufferBLAS.gemm(.none, .none, m: dl * wl, n: d * n, k: dl, a: le.baseAddress!, lda: dl * wl,
-                                b: t, ldb: dl, c: x.baseAddress!, ldc: dl * wl)
+                Workers.gemm(workers, .none, .none, m: dl * wl, n: d * n, k: dl, a: le.baseAddress!, lda: dl * wl,
+                             b: t, ldb: dl, c: x.baseAddress!, ldc: dl * wl)
                 ybuf.withUnsafeMutableBufferPointer { y in
                     wm.withUnsafeBufferPointer { wp in
                         // per r: Y[l′, (s′ b)] = X[l′, (a s)] · W[(a s), (s′ b)]
-                        for r in 0..<n {
-                            BufferBLAS.gemm(.none, .none, m: dl, n: d * wr, k: wl * d,
-                                            a: x.baseAddress! + r * dl * wl * d, lda: dl,
-                                            b: wp.baseAddress!, ldb: wl * d,
-                                            c: y.baseAddress! + r * dl * d * wr, ldc: dl)
+                        let xp = x.baseAddress!, yp = y.baseAddress!, w = wp.baseAddress!
+                        Workers.forEachRange(n, workers: workers) { columns in
+                            for r in columns {
+                                BufferBLAS.gemm(.none, .none, m: dl, n: d * wr, k: wl * d, a: xp + r * dl * wl * d, lda: dl,
+                                                b: w, ldb: wl * d, c: yp + r * dl * d * wr, ldc: dl)
+                            }
                         }
                     }
                 }
@@ -63,7 +64,7 @@ struct Environment: Sendable {
     /// [n, d, χr] with any leading extent n: the first two steps of ``extendRight(_:site:mpo:)``, and the
     /// right-side perturbation of noise and subspace expansion.
     static func halfRight(_ env: Environment, tensor t: UnsafePointer<Double>, n: Int, d: Int, dr: Int,
-                          mpo: Tensor<Double>) -> [Double] {
+                          mpo: Tensor<Double>, workers: Int = 1) -> [Double] {
         let wl = mpo.shape[0], wr = mpo.shape[1]
         let wm = rightMatrix(mpo)
         var xbuf = [Double](unsafeUninitializedCapacity: n * d * wr * dr) { _, c in c = n * d * wr * dr }
@@ -71,16 +72,17 @@ struct Environment: Sendable {
         env.elements.withUnsafeBufferPointer { re in
             xbuf.withUnsafeMutableBufferPointer { x in
                 // X[(l s′), (c r)] = T[(l s′), r′] · R[r′, (c r)]
-                BufferBLAS.gemm(.none, .none, m: n * d, n: wr * dr, k: dr, a: t, lda: n * d,
-                                b: re.baseAddress!, ldb: dr, c: x.baseAddress!, ldc: n * d)
+                Workers.gemm(workers, .none, .none, m: n * d, n: wr * dr, k: dr, a: t, lda: n * d,
+                             b: re.baseAddress!, ldb: dr, c: x.baseAddress!, ldc: n * d)
                 ybuf.withUnsafeMutableBufferPointer { y in
                     wm.withUnsafeBufferPointer { wp in
                         // per r: Y[l, (b s)] = X[l, (s′ c)] · W[(s′ c), (b s)]
-                        for r in 0..<dr {
-                            BufferBLAS.gemm(.none, .none, m: n, n: wl * d, k: d * wr,
-                                            a: x.baseAddress! + r * n * d * wr, lda: n,
-                                            b: wp.baseAddress!, ldb: d * wr,
-                                            c: y.baseAddress! + r * n * wl * d, ldc: n)
+                        let xp = x.baseAddress!, yp = y.baseAddress!, w = wp.baseAddress!
+                        Workers.forEachRange(dr, workers: workers) { columns in
+                            for r in columns {
+                                BufferBLAS.gemm(.none, .none, m: n, n: wl * d, k: d * wr, a: xp + r * n * d * wr, lda: n,
+                                                b: w, ldb: d * wr, c: yp + r * n * wl * d, ldc: n)
+                            }
                         }
                     }
                 }
@@ -91,17 +93,16 @@ struct Environment: Sendable {
 
     /// The left block one site further right: L′[r″, b, r] = Σ A[l′,s′,r″] L[l′,a,l] W[a,b,s′,s] A[l,s,r].
     /// Cost 2wdχl²χr + 2w²d²χlχr + 2wdχlχr²: ``halfLeft(_:ket:dl:d:n:mpo:)`` then one GEMM over (l′ s′).
-    static func extendLeft(_ env: Environment, site a: Tensor<Double>, mpo: Tensor<Double>) -> Environment {
+    static func extendLeft(_ env: Environment, site a: Tensor<Double>, mpo: Tensor<Double>, workers: Int = 1) -> Environment {
         let dl = a.shape[0], d = a.shape[1], dr = a.shape[2], wr = mpo.shape[1]
         var out = [Double](unsafeUninitializedCapacity: dr * wr * dr) { _, n in n = dr * wr * dr }
         a.elements.withUnsafeBufferPointer { ap in
-            let y = halfLeft(env, ket: ap.baseAddress!, dl: dl, d: d, n: dr, mpo: mpo)
+            let y = halfLeft(env, ket: ap.baseAddress!, dl: dl, d: d, n: dr, mpo: mpo, workers: workers)
             y.withUnsafeBufferPointer { yp in
                 out.withUnsafeMutableBufferPointer { o in
                     // L′[r″, (b r)] = A[(l′ s′), r″]ᵀ · Y[(l′ s′), (b r)]
-                    BufferBLAS.gemm(.transpose, .none, m: dr, n: wr * dr, k: dl * d,
-                                    a: ap.baseAddress!, lda: dl * d, b: yp.baseAddress!, ldb: dl * d,
-                                    c: o.baseAddress!, ldc: dr)
+                    Workers.gemm(workers, .transpose, .none, m: dr, n: wr * dr, k: dl * d,
+                                 a: ap.baseAddress!, lda: dl * d, b: yp.baseAddress!, ldb: dl * d, c: o.baseAddress!, ldc: dr)
                 }
             }
         }
@@ -109,17 +110,16 @@ struct Environment: Sendable {
     }
 
     /// The right block one site further left: R′[l′, b, l] = Σ B[l,s,r] W[b,c,s′,s] R[r′,c,r] B[l′,s′,r′].
-    static func extendRight(_ env: Environment, site bt: Tensor<Double>, mpo: Tensor<Double>) -> Environment {
+    static func extendRight(_ env: Environment, site bt: Tensor<Double>, mpo: Tensor<Double>, workers: Int = 1) -> Environment {
         let dl = bt.shape[0], d = bt.shape[1], dr = bt.shape[2], wl = mpo.shape[0]
         var out = [Double](unsafeUninitializedCapacity: dl * wl * dl) { _, n in n = dl * wl * dl }
         bt.elements.withUnsafeBufferPointer { bp in
-            let y = halfRight(env, tensor: bp.baseAddress!, n: dl, d: d, dr: dr, mpo: mpo)
+            let y = halfRight(env, tensor: bp.baseAddress!, n: dl, d: d, dr: dr, mpo: mpo, workers: workers)
             y.withUnsafeBufferPointer { yp in
                 out.withUnsafeMutableBufferPointer { o in
                     // R′[(l′ b), l] = Y[(l′ b), (s r)] · B[l, (s r)]ᵀ
-                    BufferBLAS.gemm(.none, .transpose, m: dl * wl, n: dl, k: d * dr,
-                                    a: yp.baseAddress!, lda: dl * wl, b: bp.baseAddress!, ldb: dl,
-                                    c: o.baseAddress!, ldc: dl * wl)
+                    Workers.gemm(workers, .none, .transpose, m: dl * wl, n: dl, k: d * dr,
+                                 a: yp.baseAddress!, lda: dl * wl, b: bp.baseAddress!, ldb: dl, c: o.baseAddress!, ldc: dl * wl)
                 }
             }
         }

@@ -21,6 +21,13 @@ protocol SweepRunner: AnyObject {
     var spectra: [[Double]] { get }
     /// The state with its bond charges, for engines that keep them (nil: the dense engine).
     var chargedState: ChargedMPS? { get }
+    /// Whether the contraction splits its work over its own workers (BLAS then runs single-threaded).
+    var ownsThreads: Bool { get }
+}
+
+extension SweepRunner {
+    /// By default BLAS gets the thread budget.
+    var ownsThreads: Bool { false }
 }
 
 extension SweepRunner {

@@ -13,10 +13,16 @@ final class SweepEngine: SweepRunner {
     private(set) var spectra: [[Double]]
     let maxKrylovDimension: Int
     let algorithm: DMRG.Algorithm
+    /// Workers of the contractions (their GEMMs split by columns, BLAS single-threaded inside).
+    let threads: Int
+    /// With more than one worker the engine owns the thread budget.
+    var ownsThreads: Bool { threads > 1 }
 
     /// Starts from tensors in mixed-canonical form with centre 0 and builds all right environments.
-    init(mpo: [Tensor<Double>], sites: [Tensor<Double>], maxKrylovDimension: Int, algorithm: DMRG.Algorithm) {
+    init(mpo: [Tensor<Double>], sites: [Tensor<Double>], maxKrylovDimension: Int, algorithm: DMRG.Algorithm,
+         threads: Int = 1) {
         self.algorithm = algorithm
+        self.threads = Swift.max(1, threads)
         self.mpo = mpo
         self.tensors = sites
         self.L = sites.count
@@ -27,7 +33,7 @@ final class SweepEngine: SweepRunner {
         leftEnv[0] = .leftBoundary
         rightEnv[L] = .rightBoundary
         for k in stride(from: L - 1, through: 1, by: -1) {
-            rightEnv[k] = Environment.extendRight(rightEnv[k + 1]!, site: tensors[k], mpo: mpo[k])
+            rightEnv[k] = Environment.extendRight(rightEnv[k + 1]!, site: tensors[k], mpo: mpo[k], workers: threads)
         }
     }
 
@@ -80,7 +86,7 @@ final class SweepEngine: SweepRunner {
         let a = tensors[i], b = tensors[i + 1]
         let dl = a.shape[0], d1 = a.shape[1], d2 = b.shape[1], dr = b.shape[2]
         let theta0 = try Matrix.product(a.matricized(rowAxes: 2), .none, b.matricized(rowAxes: 1), .none)
-        let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 2]!, mpo: [mpo[i], mpo[i + 1]])
+        let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 2]!, mpo: [mpo[i], mpo[i + 1]], workers: threads)
         var flops = 0.0
         let r = try solve(h, start: theta0.elements, p, site: i, flops: &flops)
         let theta = try Matrix(rows: dl * d1, columns: d2 * dr, elements: r.eigenvector)
@@ -90,9 +96,9 @@ final class SweepEngine: SweepRunner {
         tensors[i + 1] = Tensor(uncheckedShape: [k, d2, dr], elements: split.right.elements)
         spectra[i + 1] = split.spectrum
         if rightward {
-            leftEnv[i + 1] = Environment.extendLeft(leftEnv[i]!, site: tensors[i], mpo: mpo[i])
+            leftEnv[i + 1] = Environment.extendLeft(leftEnv[i]!, site: tensors[i], mpo: mpo[i], workers: threads)
         } else {
-            rightEnv[i + 1] = Environment.extendRight(rightEnv[i + 2]!, site: tensors[i + 1], mpo: mpo[i + 1])
+            rightEnv[i + 1] = Environment.extendRight(rightEnv[i + 2]!, site: tensors[i + 1], mpo: mpo[i + 1], workers: threads)
         }
         let k2 = Double(k)
         flops += 2 * Double(dl * d1 * d2 * dr * a.shape[2])                                   // θ = A_i A_{i+1}
@@ -137,7 +143,7 @@ final class SweepEngine: SweepRunner {
             if p.noise > 0 {
                 noiseFlops = Self.halfContractionFlops(dl: dl, d: d1, n: n, wl: mpo[i].shape[0], wr: mpo[i].shape[1])
                 let pert = theta.elements.withUnsafeBufferPointer {
-                    Environment.halfLeft(leftEnv[i]!, ket: $0.baseAddress!, dl: dl, d: d1, n: n, mpo: mpo[i])
+                    Environment.halfLeft(leftEnv[i]!, ket: $0.baseAddress!, dl: dl, d: d1, n: n, mpo: mpo[i], workers: threads)
                 }
                 let pm = try Matrix(rows: m, columns: pert.count / m, elements: pert)
                 noiseFlops += 2 * Double(m) * Double(m) * Double(pm.columns)
@@ -150,7 +156,7 @@ final class SweepEngine: SweepRunner {
                 noiseFlops = Self.halfContractionFlops(dl: dr, d: d2, n: m, wl: mpo[i + 1].shape[1],
                                                        wr: mpo[i + 1].shape[0])
                 let pert = theta.elements.withUnsafeBufferPointer {
-                    Environment.halfRight(rightEnv[i + 2]!, tensor: $0.baseAddress!, n: m, d: d2, dr: dr, mpo: mpo[i + 1])
+                    Environment.halfRight(rightEnv[i + 2]!, tensor: $0.baseAddress!, n: m, d: d2, dr: dr, mpo: mpo[i + 1], workers: threads)
                 }
                 let pm = try Matrix(rows: pert.count / n, columns: n, elements: pert)
                 noiseFlops += 2 * Double(n) * Double(n) * Double(pm.rows)
@@ -185,7 +191,7 @@ final class SweepEngine: SweepRunner {
     private func oneSiteUpdate(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let m0 = tensors[i]
         let dl = m0.shape[0], d = m0.shape[1], dr = m0.shape[2]
-        let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 1]!, mpo: [mpo[i]])
+        let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 1]!, mpo: [mpo[i]], workers: threads)
         var flops = 0.0
         let r = try solve(h, start: m0.elements, p, site: i, flops: &flops)
         let alpha = p.noise
@@ -195,7 +201,7 @@ final class SweepEngine: SweepRunner {
             var expanded = try Matrix(rows: dl * d, columns: dr, elements: r.eigenvector)
             if alpha > 0 {
                 let pert = r.eigenvector.withUnsafeBufferPointer {
-                    Environment.halfLeft(leftEnv[i]!, ket: $0.baseAddress!, dl: dl, d: d, n: dr, mpo: mpo[i])
+                    Environment.halfLeft(leftEnv[i]!, ket: $0.baseAddress!, dl: dl, d: d, n: dr, mpo: mpo[i], workers: threads)
                 }
                 let pm = try Matrix(rows: dl * d, columns: pert.count / (dl * d), elements: pert).scaled(by: alpha)
                 flops += Self.halfContractionFlops(dl: dl, d: d, n: dr, wl: wl, wr: wr)
@@ -211,7 +217,7 @@ final class SweepEngine: SweepRunner {
             tensors[i] = Tensor(uncheckedShape: [dl, d, k], elements: f.u.columns(0..<k).elements)
             tensors[i + 1] = Tensor(uncheckedShape: [k, next.shape[1], next.shape[2]], elements: nm.elements)
             spectra[i + 1] = sk
-            leftEnv[i + 1] = Environment.extendLeft(leftEnv[i]!, site: tensors[i], mpo: mpo[i])
+            leftEnv[i + 1] = Environment.extendLeft(leftEnv[i]!, site: tensors[i], mpo: mpo[i], workers: threads)
             flops += 2 * Double(k) * Double(dr) * Double(next.shape[1] * next.shape[2])        // carry · A_{i+1}
             flops += Self.contractionFlops(dl: dl, dp: d, dr: k, wl: wl, wr: wr)                // environment
             return LocalUpdate(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,
@@ -221,7 +227,7 @@ final class SweepEngine: SweepRunner {
             var expanded = try Matrix(rows: dl, columns: d * dr, elements: r.eigenvector)
             if alpha > 0 {
                 let pert = r.eigenvector.withUnsafeBufferPointer {
-                    Environment.halfRight(rightEnv[i + 1]!, tensor: $0.baseAddress!, n: dl, d: d, dr: dr, mpo: mpo[i])
+                    Environment.halfRight(rightEnv[i + 1]!, tensor: $0.baseAddress!, n: dl, d: d, dr: dr, mpo: mpo[i], workers: threads)
                 }
                 let pm = try Matrix(rows: pert.count / (d * dr), columns: d * dr, elements: pert).scaled(by: alpha)
                 flops += Self.halfContractionFlops(dl: dr, d: d, n: dl, wl: wr, wr: wl)
@@ -237,7 +243,7 @@ final class SweepEngine: SweepRunner {
             tensors[i] = Tensor(uncheckedShape: [k, d, dr], elements: f.vt.rows(0..<k).elements)
             tensors[i - 1] = Tensor(uncheckedShape: [prev.shape[0], prev.shape[1], k], elements: pm.elements)
             spectra[i] = sk
-            rightEnv[i] = Environment.extendRight(rightEnv[i + 1]!, site: tensors[i], mpo: mpo[i])
+            rightEnv[i] = Environment.extendRight(rightEnv[i + 1]!, site: tensors[i], mpo: mpo[i], workers: threads)
             flops += 2 * Double(prev.shape[0] * prev.shape[1]) * Double(dl) * Double(k)      // A_{i-1} · carry
             flops += Self.contractionFlops(dl: k, dp: d, dr: dr, wl: wl, wr: wr)                // environment
             return LocalUpdate(energy: r.eigenvalue, truncationError: err, products: r.matrixVectorProducts,

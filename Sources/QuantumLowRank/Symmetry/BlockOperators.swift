@@ -70,60 +70,84 @@ struct EnlargedOperators {
     static func rightCandidates(_ env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis)
         -> [LabelPair: Set<Int>] { candidates(env, byRight, eb) { $0.a } }
 
-    /// Allocates zeroed groups for the given channel sets (each sorted) and fills Lw_b, stacked vertically.
+    /// Allocates the groups for the given channel sets (each sorted) and fills Lw_b, stacked vertically, with
+    /// `workers` workers.
     init(left env: RenormalizedOperators, _ byLeft: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
-         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
+         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double], workers: Int = 1) {
         basis = eb
         vertical = true
         allocate(channels, reusing: &buffer)
-        fill(from: env, byLeft, middle: { $0.b }) { dst, bra, _, k, p, rows, cols, braPart, ketPart, block, value in
+        fill(from: env, byLeft, middle: { $0.b }, workers: workers) { dst, bra, _, k, c in
             // Lw_b[(l′ s′), (l s)] += v L_a[l′, l], block p at rows p n′, leading dimension k n′.
             let np = eb.dims[bra]
-            BlockStack.axpy(value, block, lds: rows, dst + p * np + braPart + k * np * ketPart, ldd: k * np, r: rows, c: cols)
+            BlockStack.axpy(c.value, c.block, lds: c.rows, dst + c.position * np + c.braPart + k * np * c.ketPart, ldd: k * np,
+                            r: c.rows, c: c.cols)
         }
     }
 
     /// The enlarged right block, as stacked transposes Rw_bᵀ.
     init(right env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
-         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
+         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double], workers: Int = 1) {
         basis = eb
         vertical = false
         allocate(channels, reusing: &buffer)
-        fill(from: env, byRight, middle: { $0.a }) { dst, _, ket, k, p, rows, cols, braPart, ketPart, block, value in
+        fill(from: env, byRight, middle: { $0.a }, workers: workers) { dst, _, ket, k, c in
             // Rw_bᵀ[(s r), (s′ r′)] += v R_c[r′, r]ᵀ, block p at rows p m, leading dimension k m.
             let m = eb.dims[ket]
-            BlockStack.axpyTransposed(value, block, lds: rows, dst + p * m + ketPart + k * m * braPart, ldd: k * m,
-                                      r: rows, c: cols)
+            BlockStack.axpyTransposed(c.value, c.block, lds: c.rows, dst + c.position * m + c.ketPart + k * m * c.braPart,
+                                      ldd: k * m, r: c.rows, c: c.cols)
         }
     }
 
-    /// Walks the environment's blocks and the MPO entries that act on them, and hands each contribution to
-    /// `add` with its group's base pointer, bra and ket sectors and channel count, the channel's position in the
-    /// group, the block and the row offsets of the bra and ket parts in their enlarged sectors (scalars only: this
-    /// runs once per environment block and MPO entry).
+    /// One environment block's contribution to a group: v · E_a (rows × cols at `block`) into channel `position`
+    /// of the group, at rows `braPart` and columns `ketPart` of its enlarged sectors.
+    struct Contribution {
+        let position: Int, rows: Int, cols: Int, braPart: Int, ketPart: Int
+        let block: UnsafePointer<Double>
+        let value: Double
+    }
+
+    /// Walks the environment's blocks and the MPO entries that act on them (scalars only: once per environment
+    /// block and MPO entry), sorts the contributions by destination group in walk order, then lets `workers`
+    /// workers each zero its groups and hand their contributions to `add` (group base pointer, bra and ket sectors,
+    /// channel count, contribution). Every group sums its contributions in the same order whatever the worker count.
     private mutating func fill(from env: RenormalizedOperators, _ entries: [[SparseMPOTensor.Entry]],
-                               middle: (SparseMPOTensor.Entry) -> Int,
+                               middle: (SparseMPOTensor.Entry) -> Int, workers: Int,
                                add: (_ dst: UnsafeMutablePointer<Double>, _ bra: Int, _ ket: Int, _ channels: Int,
-                                     _ position: Int, _ rows: Int, _ cols: Int, _ braPart: Int, _ ketPart: Int,
-                                     _ block: UnsafePointer<Double>, _ value: Double) -> Void) {
+                                     _ contribution: Contribution) -> Void) {
         let eb = basis, d = eb.d
         var groups = self.groups
-        storage.withUnsafeMutableBufferPointer { st in
-            env.storage.withUnsafeBufferPointer { src in
-                for g in env.groups {
-                    let rows = env.basis.sectors[g.bra].range.count, cols = env.basis.sectors[g.ket].range.count
-                    for (ja, a) in g.channels.enumerated() {
-                        let block = src.baseAddress! + g.offset + ja * rows * cols
-                        for e in entries[a] {
-                            let bra = eb.partSector[g.bra * d + e.sp], ket = eb.partSector[g.ket * d + e.s]
-                            let gi = lookup[bra * eb.labels.count + ket]!
-                            let p = Self.position(of: middle(e), in: groups[gi].channels)
-                            assert(p < groups[gi].channels.count && groups[gi].channels[p] == middle(e),
-                                   "channel missing from its group: candidates and fill disagree")
-                            groups[gi].nonzero[p] = true
-                            add(st.baseAddress! + groups[gi].offset, bra, ket, groups[gi].channels.count, p, rows, cols,
-                                eb.partOffset[g.bra * d + e.sp], eb.partOffset[g.ket * d + e.s], block, e.value)
-                        }
+        let sizes = groups.map { eb.dims[$0.bra] * eb.dims[$0.ket] * $0.channels.count }
+        env.storage.withUnsafeBufferPointer { src in
+            var perGroup = [[Contribution]](repeating: [], count: groups.count)
+            var costs = sizes.map(Double.init)
+            for g in env.groups {
+                let rows = env.basis.sectors[g.bra].range.count, cols = env.basis.sectors[g.ket].range.count
+                for (ja, a) in g.channels.enumerated() {
+                    let block = src.baseAddress! + g.offset + ja * rows * cols
+                    for e in entries[a] {
+                        let bra = eb.partSector[g.bra * d + e.sp], ket = eb.partSector[g.ket * d + e.s]
+                        let gi = lookup[bra * eb.labels.count + ket]!
+                        let p = Self.position(of: middle(e), in: groups[gi].channels)
+                        assert(p < groups[gi].channels.count && groups[gi].channels[p] == middle(e),
+                               "channel missing from its group: candidates and fill disagree")
+                        groups[gi].nonzero[p] = true
+                        perGroup[gi].append(Contribution(position: p, rows: rows, cols: cols,
+                                                         braPart: eb.partOffset[g.bra * d + e.sp],
+                                                         ketPart: eb.partOffset[g.ket * d + e.s], block: block, value: e.value))
+                        costs[gi] += Double(rows * cols)
+                    }
+                }
+            }
+            let runs = Workers.balancedRanges(costs, count: workers)
+            let targets = groups
+            storage.withUnsafeMutableBufferPointer { st in
+                let base = st.baseAddress!
+                Workers.run(runs.count) { worker in
+                    for gi in runs[worker] {
+                        let g = targets[gi], dst = base + g.offset
+                        dst.update(repeating: 0, count: sizes[gi])
+                        for c in perGroup[gi] { add(dst, g.bra, g.ket, g.channels.count, c) }
                     }
                 }
             }
@@ -131,8 +155,9 @@ struct EnlargedOperators {
         self.groups = groups
     }
 
-    /// Lays out the groups and zeroes their storage, taking over `buffer`'s allocation (callers hand the
-    /// storage of the previous update back, so large blocks are not re-faulted from the kernel every update).
+    /// Lays out the groups, taking over `buffer`'s allocation (callers hand the storage of the previous update
+    /// back, so large blocks are not re-faulted from the kernel every update). The storage is not zeroed here:
+    /// ``fill(from:_:middle:workers:add:)`` zeroes each group in the worker that fills it.
     private mutating func allocate(_ channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
         let n = basis.labels.count
         var total = 0
@@ -145,10 +170,14 @@ struct EnlargedOperators {
                                 nonzero: Array(repeating: false, count: set.count)))
             total += size
         }
-        storage = buffer
+        if buffer.count >= total {
+            storage = buffer
+        } else {
+            // 1/8 headroom: blocks grow by a few states per update along a sweep.
+            let count = total + total / 8
+            storage = LargeBuffer.uninitialized(count: count)
+        }
         buffer = []
-        storage.removeAll(keepingCapacity: true)
-        storage.append(contentsOf: repeatElement(0, count: total))
     }
 
     /// Hands the storage back for reuse by the next update.
@@ -171,70 +200,76 @@ struct EnlargedOperators {
 
     /// Renormalizes into the kept basis: E′_b = Pᵀ Op_b P with P the block-diagonal `isometry` (over this
     /// operator's enlarged sectors), over channels with a nonzero block. `newBasis` lists the kept sectors in label
-    /// order. GEMMs are counted in `tally`.
-    func renormalized(_ isometry: BlockIsometry, newBasis: SectorBasis, tally: FlopTally) -> RenormalizedOperators {
+    /// order. The sector pairs are split over `workers` workers (each group's GEMMs are the same whatever the count);
+    /// `buffer` may hand over storage to reuse, `scratch` holds the workers' intermediate products. GEMMs are
+    /// counted in `tally`.
+    func renormalized(_ isometry: BlockIsometry, newBasis: SectorBasis, tally: FlopTally, workers: Int = 1,
+                      reusing buffer: inout [Double], scratch: WorkerScratch) -> RenormalizedOperators {
         let kept = isometry.kept, bondSector = isometry.bondSector
-        var out: [RenormalizedOperators.Group] = []
-        var data: [Double] = []
-        // Scratch reused across groups (grown, never zeroed: every GEMM and copy below writes before it reads).
-        var work: [Double] = [], work2: [Double] = []
-        func reserve(_ a: inout [Double], _ n: Int) {
-            if a.count < n { a = [Double](unsafeUninitializedCapacity: n) { _, c in c = n } }
+        // Pass 1: the output layout, each group's selected channels, work sizes and flops.
+        struct Task { let group: Group; let selected: [Int]; let offset: Int; let work: Int; let work2: Int }
+        var tasks: [Task] = [], out: [RenormalizedOperators.Group] = [], costs: [Double] = []
+        var total = 0, flops = 0.0
+        for g in groups {
+            guard isometry.blocks[g.bra] != nil, isometry.blocks[g.ket] != nil else { continue }
+            let sel = g.channels.indices.filter { g.nonzero[$0] }
+            if sel.isEmpty { continue }
+            let k = Double(g.channels.count), nb = Double(basis.dims[g.bra]), nk = Double(basis.dims[g.ket])
+            let kb = Double(kept[g.bra]), kk = Double(kept[g.ket]), ks = Double(sel.count)
+            let cost = vertical ? 2 * k * nb * kk * nk + 2 * kb * ks * kk * nb : 2 * k * nk * kb * nb + 2 * ks * kb * kk * nk
+            let work = vertical ? g.channels.count * basis.dims[g.bra] * kept[g.ket] : g.channels.count * basis.dims[g.ket] * kept[g.bra]
+            tasks.append(Task(group: g, selected: sel, offset: total, work: work,
+                              work2: vertical ? basis.dims[g.bra] * sel.count * kept[g.ket] : 0))
+            out.append(RenormalizedOperators.Group(bra: bondSector[g.bra], ket: bondSector[g.ket],
+                                                   channels: sel.map { g.channels[$0] }, offset: total))
+            costs.append(cost)
+            flops += cost
+            total += kept[g.bra] * kept[g.ket] * sel.count
         }
+        tally.add(flops)
+        let runs = Workers.balancedRanges(costs, count: workers)
+        // Every GEMM below writes its output block with β = 0, so neither the result nor the scratch is zeroed.
+        var scratchPointers: [(UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)] = []
+        for (worker, run) in runs.enumerated() {
+            let first = tasks[run].map(\.work).max() ?? 1, second = tasks[run].map(\.work2).max() ?? 1
+            scratchPointers.append((scratch.reserve(worker: worker, slot: 3, count: Swift.max(first, 1)),
+                                    scratch.reserve(worker: worker, slot: 4, count: Swift.max(second, 1))))
+        }
+        var data = buffer.count >= total ? buffer : LargeBuffer.uninitialized(count: total)
+        buffer = []
+        let dims = basis.dims, vertical = self.vertical
         storage.withUnsafeBufferPointer { st in
-            for g in groups {
-                guard let pb = isometry.blocks[g.bra], let pk = isometry.blocks[g.ket] else { continue }
-                let sel = g.channels.indices.filter { g.nonzero[$0] }
-                if sel.isEmpty { continue }
-                let k = g.channels.count, nb = basis.dims[g.bra], nk = basis.dims[g.ket]
-                let kb = kept[g.bra], kk = kept[g.ket], ks = sel.count
-                let offset = data.count
-                data.append(contentsOf: repeatElement(0, count: kb * kk * ks))
-                if vertical {
-                    // T = Op (k nb × nk) · P_ket → (k nb × kk); horizontal selected blocks (nb × ks kk); Pᵀ_bra · that.
-                    reserve(&work, k * nb * kk)
-                    reserve(&work2, nb * ks * kk)
-                    pk.withUnsafeBufferPointer { pkp in
-                        tally.gemm(.none, .none, m: k * nb, n: kk, k: nk, a: st.baseAddress! + g.offset, lda: k * nb,
-                                        b: pkp.baseAddress!, ldb: nk, c: &work, ldc: k * nb)
-                    }
-                    work.withUnsafeBufferPointer { w in
-                        work2.withUnsafeMutableBufferPointer { w2 in
+            data.withUnsafeMutableBufferPointer { dp in
+                let source = st.baseAddress!, target = dp.baseAddress!
+                Workers.run(runs.count) { worker in
+                    let (work, work2) = scratchPointers[worker]
+                    for task in tasks[runs[worker]] {
+                        let g = task.group, sel = task.selected
+                        let k = g.channels.count, nb = dims[g.bra], nk = dims[g.ket]
+                        let kb = kept[g.bra], kk = kept[g.ket], ks = sel.count
+                        let pb = isometry.blocks[g.bra]!, pk = isometry.blocks[g.ket]!
+                        if vertical {
+                            // T = Op (k nb × nk) · P_ket → (k nb × kk); horizontal selected blocks (nb × ks kk); Pᵀ_bra · that.
+                            BufferBLAS.gemm(.none, .none, m: k * nb, n: kk, k: nk, a: source + g.offset, lda: k * nb,
+                                            b: pk, ldb: nk, c: work, ldc: k * nb)
                             for (js, j) in sel.enumerated() {
                                 for col in 0..<kk {
-                                    let src = w.baseAddress! + j * nb + k * nb * col, dst = w2.baseAddress! + nb * (js * kk + col)
-                                    for i in 0..<nb { dst[i] = src[i] }
+                                    (work2 + nb * (js * kk + col)).update(from: work + j * nb + k * nb * col, count: nb)
                                 }
                             }
-                        }
-                    }
-                    data.withUnsafeMutableBufferPointer { dp in
-                        pb.withUnsafeBufferPointer { pbp in
-                            tally.gemm(.transpose, .none, m: kb, n: ks * kk, k: nb, a: pbp.baseAddress!, lda: nb,
-                                            b: work2, ldb: nb, c: dp.baseAddress! + offset, ldc: kb)
-                        }
-                    }
-                } else {
-                    // Y = Rwᵀ (k nk × nb) · P_bra → (k nk × kb); E′_j = Y_jᵀ P_ket (kb × kk) per selected channel.
-                    reserve(&work, k * nk * kb)
-                    pb.withUnsafeBufferPointer { pbp in
-                        tally.gemm(.none, .none, m: k * nk, n: kb, k: nb, a: st.baseAddress! + g.offset, lda: k * nk,
-                                        b: pbp.baseAddress!, ldb: nb, c: &work, ldc: k * nk)
-                    }
-                    work.withUnsafeBufferPointer { w in
-                        pk.withUnsafeBufferPointer { pkp in
-                            data.withUnsafeMutableBufferPointer { dp in
-                                for (js, j) in sel.enumerated() {
-                                    tally.gemm(.transpose, .none, m: kb, n: kk, k: nk, a: w.baseAddress! + j * nk,
-                                                    lda: k * nk, b: pkp.baseAddress!, ldb: nk,
-                                                    c: dp.baseAddress! + offset + js * kb * kk, ldc: kb)
-                                }
+                            BufferBLAS.gemm(.transpose, .none, m: kb, n: ks * kk, k: nb, a: pb, lda: nb, b: work2, ldb: nb,
+                                            c: target + task.offset, ldc: kb)
+                        } else {
+                            // Y = Rwᵀ (k nk × nb) · P_bra → (k nk × kb); E′_j = Y_jᵀ P_ket (kb × kk) per selected channel.
+                            BufferBLAS.gemm(.none, .none, m: k * nk, n: kb, k: nb, a: source + g.offset, lda: k * nk,
+                                            b: pb, ldb: nb, c: work, ldc: k * nk)
+                            for (js, j) in sel.enumerated() {
+                                BufferBLAS.gemm(.transpose, .none, m: kb, n: kk, k: nk, a: work + j * nk, lda: k * nk,
+                                                b: pk, ldb: nk, c: target + task.offset + js * kb * kk, ldc: kb)
                             }
                         }
                     }
                 }
-                out.append(RenormalizedOperators.Group(bra: bondSector[g.bra], ket: bondSector[g.ket],
-                                                       channels: sel.map { g.channels[$0] }, offset: offset))
             }
         }
         return RenormalizedOperators(basis: newBasis, groups: out, storage: data)

@@ -29,13 +29,19 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     private var rightEnv: [RenormalizedOperators?]
     private(set) var spectra: [[Double]]
     /// Storage handed from one update to the next (enlarged operators and product scratch).
-    private var poolLeft: [Double] = [], poolRight: [Double] = [], poolT1: [Double] = [], poolT2: [Double] = []
+    private var poolLeft: [Double] = [], poolRight: [Double] = []
+    /// Per-worker product buffers, kept across updates.
+    private let productScratch = WorkerScratch()
+    /// Workers of the H_eff products (BLAS single-threaded inside them).
+    let threads: Int
+    /// With more than one worker the engine owns the thread budget.
+    var ownsThreads: Bool { threads > 1 }
     /// GEMM flops of everything the engine does (``DMRG/SweepRecord/gemmFlops``).
     private let tally = FlopTally()
 
     /// Starts from the product state with local basis states `configuration`, all sites in right form.
     convenience init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], configuration: [Int],
-                     maxKrylovDimension: Int) {
+                     maxKrylovDimension: Int, threads: Int = 1) {
         var b: [SectorBasis] = [SectorBasis(single: .zero)]
         var q = QuantumNumber.zero
         for k in 0..<mpo.count {
@@ -51,29 +57,32 @@ final class EnlargedBlockSweepEngine: SweepRunner {
             v[rightBlock.partOffset[configuration[k]]] = 1
             f.append(SiteForm(orientation: .right, blocks: [v]))
         }
-        self.init(mpo: mpo, siteQuantumNumbers: siteQuantumNumbers, bases: b, sites: f, maxKrylovDimension: maxKrylovDimension)
+        self.init(mpo: mpo, siteQuantumNumbers: siteQuantumNumbers, bases: b, sites: f, maxKrylovDimension: maxKrylovDimension,
+                  threads: threads)
     }
 
     /// Starts from a charged state in the gauge a sweep ends in (site 0 the centre, sites 1 … L−1 right-orthonormal);
     /// the caller has checked its site charges against the MPO's.
-    convenience init(mpo: [Tensor<Double>], state: ChargedMPS, maxKrylovDimension: Int) {
+    convenience init(mpo: [Tensor<Double>], state: ChargedMPS, maxKrylovDimension: Int, threads: Int = 1) {
         let b = state.bondCharges.map(SectorBasis.init(sortedCharges:))
         let f = (0..<mpo.count).map { k in
             Self.form(of: state.state.tensors[k], left: b[k], right: b[k + 1], siteCharges: state.siteCharges[k],
                       orientation: k == 0 ? .left : .right)
         }
-        self.init(mpo: mpo, siteQuantumNumbers: state.siteCharges, bases: b, sites: f, maxKrylovDimension: maxKrylovDimension)
+        self.init(mpo: mpo, siteQuantumNumbers: state.siteCharges, bases: b, sites: f, maxKrylovDimension: maxKrylovDimension,
+                  threads: threads)
     }
 
     /// Starts from bond bases and site forms (sites 2 … L−1 in right form) and builds the right environments.
     private init(mpo: [Tensor<Double>], siteQuantumNumbers: [[QuantumNumber]], bases: [SectorBasis], sites: [SiteForm],
-                 maxKrylovDimension: Int) {
+                 maxKrylovDimension: Int, threads: Int) {
         L = mpo.count
         siteQ = siteQuantumNumbers
         let sparse = mpo.map(SparseMPOTensor.init)
         byLeft = sparse.map(\.byLeftChannel)
         byRight = sparse.map(\.byRightChannel)
         self.maxKrylovDimension = maxKrylovDimension
+        self.threads = Swift.max(1, threads)
         self.bases = bases
         self.sites = sites
         leftEnv = Array(repeating: nil, count: L + 1)
@@ -83,12 +92,13 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         rightEnv[L] = .boundary(bases[L].charges[0])
         for k in stride(from: L - 1, through: 2, by: -1) {
             let rightBlock = EnlargedBasis(bond: bases[k + 1], siteCharges: siteQ[k], left: false)
-            var scratch: [Double] = []
-            let rw = EnlargedOperators(right: rightEnv[k + 1]!, byRight[k], basis: rightBlock,
+            var rw = EnlargedOperators(right: rightEnv[k + 1]!, byRight[k], basis: rightBlock,
                                        channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], rightBlock),
-                                       reusing: &scratch)
+                                       reusing: &poolRight, workers: self.threads)
+            var none: [Double] = []
             rightEnv[k] = rw.renormalized(BlockIsometry(sites[k], bond: bases[k], enlarged: rightBlock), newBasis: bases[k],
-                                          tally: tally)
+                                          tally: tally, workers: self.threads, reusing: &none, scratch: productScratch)
+            poolRight = rw.releaseStorage()
         }
     }
 
@@ -140,18 +150,25 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         let rc = EnlargedOperators.rightCandidates(rightEnv[i + 2]!, byRight[i + 1], rightBlock)
         var merged = lc
         for (key, set) in rc { merged[key, default: []].formUnion(set) }
-        let lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: leftBlock, channels: merged, reusing: &poolLeft)
+        let lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: leftBlock, channels: merged, reusing: &poolLeft,
+                                   workers: threads)
         let rw = EnlargedOperators(right: rightEnv[i + 2]!, byRight[i + 1], basis: rightBlock, channels: merged,
-                                   reusing: &poolRight)
+                                   reusing: &poolRight, workers: threads)
         let h = EnlargedHamiltonian(lw: lw, rw: rw, layout: (layout.offset, layout.rightIndex), dimension: layout.count,
-                                    scratch: &poolT1, &poolT2)
+                                    workers: threads, scratch: productScratch)
         return TwoSiteProblem(bond: i, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout, lw: lw, rw: rw,
                               hamiltonian: h)
     }
 
+    /// The storage of an environment about to be replaced (the environment is cleared so the array is unique).
+    private static func takeStorage(_ environment: inout RenormalizedOperators?) -> [Double] {
+        let storage = environment?.storage ?? []
+        environment = nil
+        return storage
+    }
+
     /// Returns a problem's operator and product storage to the pools for the next update.
     func release(_ problem: inout TwoSiteProblem) {
-        (poolT1, poolT2) = problem.hamiltonian.releaseScratch()
         poolLeft = problem.lw.releaseStorage()
         poolRight = problem.rw.releaseStorage()
     }
@@ -264,38 +281,52 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 
     /// Splits X through the block-diagonal reduced density matrix of the side the centre leaves (plus White's
     /// noise from the enlarged operators), truncates by one global spectrum, stores the isometry and the new
-    /// centre, and renormalizes the environment. Returns the discarded weight.
+    /// centre, and renormalizes the environment. Returns the discarded weight. Each phase (ρ blocks, noise,
+    /// eigenpairs, new centre, renormalization) runs sector by sector over the workers; the global truncation
+    /// between them is serial.
     func split(_ x: [Double], rightward: Bool, _ problem: TwoSiteProblem, _ p: DMRG.SweepParameters) throws -> Double {
         let i = problem.bond, leftBlock = problem.leftBlock, rightBlock = problem.rightBlock, layout = problem.layout
-        let lw = problem.lw, rw = problem.rw
         let side = rightward ? leftBlock : rightBlock
         let ns = side.labels.count
-        // Side sector → X block (offset, rows n, columns m) in its own orientation.
-        var rho = [[Double]?](repeating: nil, count: ns)
-        try x.withUnsafeBufferPointer { xp in
-            for leftSector in 0..<leftBlock.labels.count where layout.offset[leftSector] >= 0 {
-                let n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]]
-                let s = rightward ? leftSector : layout.rightIndex[leftSector]
+        // ρ_Q = X_Q X_Qᵀ (rightward) or X_Qᵀ X_Q per X block, indexed by its sector on the side being split.
+        let present = (0..<leftBlock.labels.count).filter { layout.offset[$0] >= 0 }
+        func shape(_ leftSector: Int) -> (n: Int, m: Int) {
+            (leftBlock.dims[leftSector], rightBlock.dims[layout.rightIndex[leftSector]])
+        }
+        let densities = try x.withUnsafeBufferPointer { xp in
+            let base = xp.baseAddress!
+            return try Workers.map(present.map { let (n, m) = shape($0); return Double(n * m * (rightward ? n : m)) },
+                                   workers: threads) { index -> (Int, [Double]) in
+                let leftSector = present[index], (n, m) = shape(leftSector)
+                let block = base + layout.offset[leftSector]
                 let dim = rightward ? n : m
                 var r = [Double](repeating: 0, count: dim * dim)
                 if rightward {
-                    tally.gemm(.none, .transpose, m: n, n: n, k: m, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
-                                    b: xp.baseAddress! + layout.offset[leftSector], ldb: n, c: &r, ldc: n)
+                    BufferBLAS.gemm(.none, .transpose, m: n, n: n, k: m, a: block, lda: n, b: block, ldb: n, c: &r, ldc: n)
                 } else {
-                    tally.gemm(.transpose, .none, m: m, n: m, k: n, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
-                                    b: xp.baseAddress! + layout.offset[leftSector], ldb: n, c: &r, ldc: m)
+                    BufferBLAS.gemm(.transpose, .none, m: m, n: m, k: n, a: block, lda: n, b: block, ldb: n, c: &r, ldc: m)
                 }
-                rho[s] = r
+                return (rightward ? leftSector : layout.rightIndex[leftSector], r)
             }
-            if p.noise > 0 { try addNoise(xp.baseAddress!, rightward: rightward, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout, lw: lw, rw: rw,
-                                          alpha: p.noise, rho: &rho) }
+        }
+        var rho = [[Double]?](repeating: nil, count: ns)
+        for (sector, r) in densities { rho[sector] = r }
+        for leftSector in present {
+            let (n, m) = shape(leftSector)
+            tally.addProduct(m: rightward ? n : m, n: rightward ? n : m, k: rightward ? m : n)
+        }
+        if p.noise > 0 {
+            try x.withUnsafeBufferPointer { try addNoise($0.baseAddress!, rightward: rightward, problem, alpha: p.noise, rho: &rho) }
         }
         // Eigenpairs per sector; one global ranking.
-        var eig = [SymmetricEigenResult<Double>?](repeating: nil, count: ns)
-        for s in 0..<ns {
-            guard let r = rho[s] else { continue }
-            eig[s] = try Matrix(rows: side.dims[s], columns: side.dims[s], elements: r).symmetricEigen(vectors: true)
+        let withDensity = (0..<ns).filter { rho[$0] != nil }
+        let pairs = try Workers.map(withDensity.map { let d = Double(side.dims[$0]); return d * d * d }, workers: threads) { index in
+            let sector = withDensity[index]
+            return try Matrix(rows: side.dims[sector], columns: side.dims[sector], elements: rho[sector] ?? [])
+                .symmetricEigen(vectors: true)
         }
+        var eig = [SymmetricEigenResult<Double>?](repeating: nil, count: ns)
+        for (sector, pair) in zip(withDensity, pairs) { eig[sector] = pair }
         let (kept, spectrum) = try SectorTruncation.keep(eig.map { $0?.eigenvalues ?? [] }, p, site: i)
         var charges: [QuantumNumber] = []
         var bondSector = [Int](repeating: -1, count: ns)
@@ -306,46 +337,52 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         }
         let basis = SectorBasis(sortedCharges: charges)
         var iso = [[Double]?](repeating: nil, count: ns)
-        for s in 0..<ns where kept[s] > 0 {
-            iso[s] = eig[s]!.leadingEigenvectors(kept[s])
-        }
-        // New centre: Uᵀ X (as the right form of site i+1) or X V (as the left form of site i).
-        var centre: [[Double]] = []
-        var keptWeight = 0.0
-        x.withUnsafeBufferPointer { xp in
-            for s in 0..<ns where kept[s] > 0 {
-                let kq = kept[s], u = iso[s]!
+        for s in 0..<ns where kept[s] > 0 { iso[s] = eig[s]?.leadingEigenvectors(kept[s]) }
+        // New centre: Uᵀ X (as the right form of site i+1) or X V (as the left form of site i), per kept sector.
+        let keptSectors = (0..<ns).filter { kept[$0] > 0 }
+        struct CentreBlock { var elements: [Double]; var weight: Double; var flops: Double }
+        let centreBlocks = try x.withUnsafeBufferPointer { xp in
+            let base = xp.baseAddress!
+            return try Workers.map(keptSectors.map { Double(side.dims[$0] * kept[$0]) }, workers: threads) { index -> CentreBlock in
+                let s = keptSectors[index], kq = kept[s], u = iso[s] ?? []
                 let leftSector = rightward ? s : (leftBlock.index(rightBlock.labels[s]) ?? -1)
-                let n = rightward ? leftBlock.dims[s] : (leftSector >= 0 ? leftBlock.dims[leftSector] : 0)
-                let m = rightward ? (layout.offset[s] >= 0 ? rightBlock.dims[layout.rightIndex[s]] : 0) : rightBlock.dims[s]
-                // Right form of site i+1 has rows = enlarged-right dims of label; left form of site i rows = el dims.
-                let rowsOut = rightward ? (rightBlock.index(leftBlock.labels[s]).map { rightBlock.dims[$0] } ?? 0) : (leftSector >= 0 ? leftBlock.dims[leftSector] : 0)
+                // The other side's enlarged dimension of this label (0 when absent there: the block stays empty).
+                let rowsOut = rightward ? (rightBlock.index(leftBlock.labels[s]).map { rightBlock.dims[$0] } ?? 0)
+                                        : (leftSector >= 0 ? leftBlock.dims[leftSector] : 0)
                 var c = [Double](repeating: 0, count: rowsOut * kq)
+                var flops = 0.0
                 if leftSector >= 0, layout.offset[leftSector] >= 0 {
+                    let (n, m) = shape(leftSector)
                     if rightward {
-                        tally.gemm(.transpose, .none, m: m, n: kq, k: n, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
+                        BufferBLAS.gemm(.transpose, .none, m: m, n: kq, k: n, a: base + layout.offset[leftSector], lda: n,
                                         b: u, ldb: n, c: &c, ldc: m)
                     } else {
-                        tally.gemm(.none, .none, m: n, n: kq, k: m, a: xp.baseAddress! + layout.offset[leftSector], lda: n,
+                        BufferBLAS.gemm(.none, .none, m: n, n: kq, k: m, a: base + layout.offset[leftSector], lda: n,
                                         b: u, ldb: m, c: &c, ldc: n)
                     }
+                    flops = 2 * Double(n) * Double(m) * Double(kq)
                 }
-                keptWeight += c.reduce(0) { $0 + $1 * $1 }
-                centre.append(c)
+                return CentreBlock(elements: c, weight: c.reduce(0) { $0 + $1 * $1 }, flops: flops)
             }
         }
+        let keptWeight = centreBlocks.reduce(0) { $0 + $1.weight }
+        tally.add(centreBlocks.reduce(0) { $0 + $1.flops })
         let scale = keptWeight > 0 ? 1 / keptWeight.squareRoot() : 1
-        for j in centre.indices { for t in centre[j].indices { centre[j][t] *= scale } }
+        let centre = centreBlocks.map { block in block.elements.map { $0 * scale } }
         let isometry = BlockIsometry(blocks: iso, kept: kept, bondSector: bondSector)
         let keptBlocks = (0..<ns).compactMap { iso[$0] }
         if rightward {
             sites[i] = SiteForm(orientation: .left, blocks: keptBlocks)
             sites[i + 1] = SiteForm(orientation: .right, blocks: centre)
-            leftEnv[i + 1] = lw.renormalized(isometry, newBasis: basis, tally: tally)
+            var reuse = Self.takeStorage(&leftEnv[i + 1])
+            leftEnv[i + 1] = problem.lw.renormalized(isometry, newBasis: basis, tally: tally, workers: threads, reusing: &reuse,
+                                                     scratch: productScratch)
         } else {
             sites[i + 1] = SiteForm(orientation: .right, blocks: keptBlocks)
             sites[i] = SiteForm(orientation: .left, blocks: centre)
-            rightEnv[i + 1] = rw.renormalized(isometry, newBasis: basis, tally: tally)
+            var reuse = Self.takeStorage(&rightEnv[i + 1])
+            rightEnv[i + 1] = problem.rw.renormalized(isometry, newBasis: basis, tally: tally, workers: threads,
+                                                      reusing: &reuse, scratch: productScratch)
         }
         bases[i + 1] = basis
         spectra[i + 1] = spectrum
@@ -353,58 +390,73 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     }
 
     /// White's perturbation α Σ_b P_b P_bᵀ / Σ‖P_b‖² with P_b = Lw_b X (rightward) or Rw_b Xᵀ (leftward); it
-    /// opens sectors X does not populate.
-    private func addNoise(_ x: UnsafePointer<Double>, rightward: Bool, leftBlock: EnlargedBasis, rightBlock: EnlargedBasis,
-                          layout: Layout, lw: EnlargedOperators, rw: EnlargedOperators, alpha: Double,
+    /// opens sectors X does not populate. The operator's groups are taken bra sector by bra sector over the workers
+    /// (each bra's sum runs in group order), and ‖P‖² is summed in bra order.
+    private func addNoise(_ x: UnsafePointer<Double>, rightward: Bool, _ problem: TwoSiteProblem, alpha: Double,
                           rho: inout [[Double]?]) throws {
+        let leftBlock = problem.leftBlock, rightBlock = problem.rightBlock, layout = problem.layout
         let side = rightward ? leftBlock : rightBlock
-        var pert = [[Double]?](repeating: nil, count: side.labels.count)
-        var total = 0.0
-        let op = rightward ? lw : rw
-        op.storage.withUnsafeBufferPointer { st in
-            for g in op.groups {
-                // X block with the group's ket sector.
-                let leftSector = rightward ? g.ket : (leftBlock.index(rightBlock.labels[g.ket]) ?? -1)
-                guard leftSector >= 0, layout.offset[leftSector] >= 0 else { continue }
-                let n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]], k = g.channels.count
-                let nb = side.dims[g.bra]
-                var acc = pert[g.bra] ?? [Double](repeating: 0, count: nb * nb)
-                if rightward {
-                    // P_j = Lw_j X (nb × m), side by side (nb × k m); ρ += P Pᵀ.
-                    var z = [Double](repeating: 0, count: nb * k * m)
-                    z.withUnsafeMutableBufferPointer { zp in
-                        for j in 0..<k where g.nonzero[j] {
-                            tally.gemm(.none, .none, m: nb, n: m, k: n, a: st.baseAddress! + g.offset + j * nb, lda: k * nb,
-                                            b: x + layout.offset[leftSector], ldb: n, c: zp.baseAddress! + nb * m * j, ldc: nb)
+        let op = rightward ? problem.lw : problem.rw
+        var groupsByBra = [[Int]](repeating: [], count: side.labels.count)
+        for (index, g) in op.groups.enumerated() { groupsByBra[g.bra].append(index) }
+        let bras = (0..<side.labels.count).filter { !groupsByBra[$0].isEmpty }
+        struct Perturbation { var acc: [Double]?; var norm: Double; var flops: Double }
+        let perturbations = try op.storage.withUnsafeBufferPointer { st in
+            let storage = st.baseAddress!
+            return try Workers.map(bras.map { Double(groupsByBra[$0].count * side.dims[$0]) }, workers: threads) { index in
+                let bra = bras[index], nb = side.dims[bra]
+                var acc: [Double]? = nil
+                var norm = 0.0, flops = 0.0
+                for gi in groupsByBra[bra] {
+                    let g = op.groups[gi]
+                    // X block with the group's ket sector.
+                    let leftSector = rightward ? g.ket : (leftBlock.index(rightBlock.labels[g.ket]) ?? -1)
+                    guard leftSector >= 0, layout.offset[leftSector] >= 0 else { continue }
+                    let n = leftBlock.dims[leftSector], m = rightBlock.dims[layout.rightIndex[leftSector]], k = g.channels.count
+                    var sum = acc ?? [Double](repeating: 0, count: nb * nb)
+                    if rightward {
+                        // P_j = Lw_j X (nb × m), side by side (nb × k m); ρ += P Pᵀ.
+                        var z = [Double](repeating: 0, count: nb * k * m)
+                        z.withUnsafeMutableBufferPointer { zp in
+                            for j in 0..<k where g.nonzero[j] {
+                                BufferBLAS.gemm(.none, .none, m: nb, n: m, k: n, a: storage + g.offset + j * nb, lda: k * nb,
+                                                b: x + layout.offset[leftSector], ldb: n, c: zp.baseAddress! + nb * m * j, ldc: nb)
+                                flops += 2 * Double(nb * m * n)
+                            }
                         }
-                    }
-                    total += z.reduce(0) { $0 + $1 * $1 }
-                    tally.gemm(.none, .transpose, m: nb, n: nb, k: k * m, a: z, lda: nb, b: z, ldb: nb, beta: 1,
-                                    c: &acc, ldc: nb)
-                } else {
-                    // P_jᵀ = X Rw_jᵀ (n × nb), stacked (k n × nb); ρ += Pᵀᵀ Pᵀ.
-                    var z = [Double](repeating: 0, count: k * n * nb)
-                    z.withUnsafeMutableBufferPointer { zp in
-                        for j in 0..<k where g.nonzero[j] {
-                            tally.gemm(.none, .none, m: n, n: nb, k: m, a: x + layout.offset[leftSector], lda: n,
-                                            b: st.baseAddress! + g.offset + j * m, ldb: k * m,
-                                            c: zp.baseAddress! + j * n, ldc: k * n)
+                        norm += z.reduce(0) { $0 + $1 * $1 }
+                        BufferBLAS.gemm(.none, .transpose, m: nb, n: nb, k: k * m, a: z, lda: nb, b: z, ldb: nb, beta: 1,
+                                        c: &sum, ldc: nb)
+                        flops += 2 * Double(nb * nb) * Double(k * m)
+                    } else {
+                        // P_jᵀ = X Rw_jᵀ (n × nb), stacked (k n × nb); ρ += Pᵀᵀ Pᵀ.
+                        var z = [Double](repeating: 0, count: k * n * nb)
+                        z.withUnsafeMutableBufferPointer { zp in
+                            for j in 0..<k where g.nonzero[j] {
+                                BufferBLAS.gemm(.none, .none, m: n, n: nb, k: m, a: x + layout.offset[leftSector], lda: n,
+                                                b: storage + g.offset + j * m, ldb: k * m, c: zp.baseAddress! + j * n, ldc: k * n)
+                                flops += 2 * Double(n * nb * m)
+                            }
                         }
+                        norm += z.reduce(0) { $0 + $1 * $1 }
+                        BufferBLAS.gemm(.transpose, .none, m: nb, n: nb, k: k * n, a: z, lda: k * n, b: z, ldb: k * n, beta: 1,
+                                        c: &sum, ldc: nb)
+                        flops += 2 * Double(nb * nb) * Double(k * n)
                     }
-                    total += z.reduce(0) { $0 + $1 * $1 }
-                    tally.gemm(.transpose, .none, m: nb, n: nb, k: k * n, a: z, lda: k * n, b: z, ldb: k * n, beta: 1,
-                                    c: &acc, ldc: nb)
+                    acc = sum
                 }
-                pert[g.bra] = acc
+                return Perturbation(acc: acc, norm: norm, flops: flops)
             }
         }
+        tally.add(perturbations.reduce(0) { $0 + $1.flops })
+        let total = perturbations.reduce(0) { $0 + $1.norm }
         guard total > 0 else { return }
         let scale = alpha / total
-        for s in pert.indices {
-            guard let pm = pert[s] else { continue }
-            var r = rho[s] ?? [Double](repeating: 0, count: pm.count)
+        for (bra, perturbation) in zip(bras, perturbations) {
+            guard let pm = perturbation.acc else { continue }
+            var r = rho[bra] ?? [Double](repeating: 0, count: pm.count)
             for t in r.indices { r[t] += scale * pm[t] }
-            rho[s] = r
+            rho[bra] = r
         }
     }
 
@@ -478,20 +530,30 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 }
 
 /// H_eff X = Σ_b Lw_b X Rw_bᵀ on the block-diagonal two-site vector, one stacked GEMM pair per sector pair.
+///
+/// With W workers the sector pairs are split statically into W contiguous runs of about equal flops; worker 0 adds
+/// into y, the others into their own partial vectors, which are summed afterwards in worker order. A product is
+/// therefore the same arithmetic for a given W on every run, and differs between worker counts only by the order of
+/// that final sum (rounding).
 final class EnlargedHamiltonian: ProjectedHamiltonian {
+    /// One sector pair: X block (n × m at `xIn`) → Y block (np × mp at `xOut`) through k stacked channels.
     struct Item { let lwOffset: Int, rwOffset: Int, xIn: Int, xOut: Int, k: Int, np: Int, n: Int, m: Int, mp: Int }
     let lw: EnlargedOperators, rw: EnlargedOperators
     let items: [Item]
-    private var t1: [Double], t2: [Double]
     let flopsPerProduct: Double
     let dimension: Int
+    /// Per worker: its run of items, its two product buffers, its partial output (worker 0: none, it adds into y)
+    /// and the output blocks (offset, length) its run writes.
+    private let runs: [Range<Int>]
+    private let first: [UnsafeMutablePointer<Double>], second: [UnsafeMutablePointer<Double>]
+    private let partial: [UnsafeMutablePointer<Double>?]
+    private let touched: [[(offset: Int, count: Int)]]
 
     init(lw: EnlargedOperators, rw: EnlargedOperators, layout: (offset: [Int], rightIndex: [Int]), dimension: Int,
-         scratch s1: inout [Double], _ s2: inout [Double]) {
+         workers: Int, scratch: WorkerScratch) {
         self.lw = lw; self.rw = rw
         var its: [Item] = []
-        var maxT = 0
-        var flops = 0.0
+        var costs: [Double] = []
         let leftBlock = lw.basis, rightBlock = rw.basis
         for g in lw.groups {
             let inL = g.ket, outL = g.bra
@@ -504,16 +566,24 @@ final class EnlargedHamiltonian: ProjectedHamiltonian {
                           k: g.channels.count, np: leftBlock.dims[outL], n: leftBlock.dims[inL], m: rightBlock.dims[layout.rightIndex[inL]],
                           mp: rightBlock.dims[layout.rightIndex[outL]])
             its.append(it)
-            maxT = Swift.max(maxT, it.k * it.np * it.m)
-            flops += 2 * Double(it.k * it.np * it.m) * Double(it.n + it.mp)
+            costs.append(2 * Double(it.k * it.np * it.m) * Double(it.n + it.mp))
         }
         items = its
-        t1 = s1; s1 = []
-        t2 = s2; s2 = []
-        if t1.count < maxT { t1 = [Double](repeating: 0, count: maxT) }
-        if t2.count < maxT { t2 = [Double](repeating: 0, count: maxT) }
-        flopsPerProduct = flops
+        flopsPerProduct = costs.reduce(0, +)
         self.dimension = dimension
+        runs = Workers.balancedRanges(costs, count: workers)
+        var first: [UnsafeMutablePointer<Double>] = [], second: [UnsafeMutablePointer<Double>] = []
+        var partial: [UnsafeMutablePointer<Double>?] = [], touched: [[(offset: Int, count: Int)]] = []
+        for (worker, run) in runs.enumerated() {
+            let largest = its[run].map { $0.k * $0.np * $0.m }.max() ?? 0
+            first.append(scratch.reserve(worker: worker, slot: 0, count: Swift.max(largest, 1)))
+            second.append(scratch.reserve(worker: worker, slot: 1, count: Swift.max(largest, 1)))
+            partial.append(worker == 0 ? nil : scratch.reserve(worker: worker, slot: 2, count: Swift.max(dimension, 1)))
+            var seen = Set<Int>(), blocks: [(offset: Int, count: Int)] = []
+            for it in its[run] where seen.insert(it.xOut).inserted { blocks.append((it.xOut, it.np * it.mp)) }
+            touched.append(blocks)
+        }
+        self.first = first; self.second = second; self.partial = partial; self.touched = touched
     }
 
     /// The diagonal of H_eff on the two-site vector: Σ_b diag(Lw_b) ⊗ diag(Rw_b) over the channels that map a
@@ -539,29 +609,30 @@ final class EnlargedHamiltonian: ProjectedHamiltonian {
         return d
     }
 
-    /// Hands the product scratch back for reuse.
-    func releaseScratch() -> ([Double], [Double]) {
-        let r = (t1, t2)
-        t1 = []; t2 = []
-        return r
-    }
-
     func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
-        for i in 0..<dimension { y[i] = 0 }
+        y.update(repeating: 0, count: dimension)
         lw.storage.withUnsafeBufferPointer { lp in
             rw.storage.withUnsafeBufferPointer { rp in
-                t1.withUnsafeMutableBufferPointer { p1 in
-                    t2.withUnsafeMutableBufferPointer { p2 in
-                        for it in items {
-                            BufferBLAS.gemm(.none, .none, m: it.k * it.np, n: it.m, k: it.n, a: lp.baseAddress! + it.lwOffset,
-                                            lda: it.k * it.np, b: x + it.xIn, ldb: it.n, c: p1.baseAddress!, ldc: it.k * it.np)
-                            BlockStack.verticalToHorizontal(p1.baseAddress!, p2.baseAddress!, k: it.k, r: it.np, c: it.m)
-                            BufferBLAS.gemm(.none, .none, m: it.np, n: it.mp, k: it.k * it.m, a: p2.baseAddress!,
-                                            lda: it.np, b: rp.baseAddress! + it.rwOffset, ldb: it.k * it.m, beta: 1,
-                                            c: y + it.xOut, ldc: it.np)
-                        }
+                let l = lp.baseAddress!, r = rp.baseAddress!
+                Workers.run(runs.count) { worker in
+                    let out = partial[worker] ?? y, t1 = first[worker], t2 = second[worker]
+                    if worker > 0 { for block in touched[worker] { (out + block.offset).update(repeating: 0, count: block.count) } }
+                    for it in items[runs[worker]] {
+                        // T₁ = Lw (k np × n) X (n × m); restack to np × (k m); Y += T₂ Rw (k m × mp).
+                        BufferBLAS.gemm(.none, .none, m: it.k * it.np, n: it.m, k: it.n, a: l + it.lwOffset,
+                                        lda: it.k * it.np, b: x + it.xIn, ldb: it.n, c: t1, ldc: it.k * it.np)
+                        BlockStack.verticalToHorizontal(t1, t2, k: it.k, r: it.np, c: it.m)
+                        BufferBLAS.gemm(.none, .none, m: it.np, n: it.mp, k: it.k * it.m, a: t2, lda: it.np,
+                                        b: r + it.rwOffset, ldb: it.k * it.m, beta: 1, c: out + it.xOut, ldc: it.np)
                     }
                 }
+            }
+        }
+        for worker in runs.indices.dropFirst() {
+            guard let part = partial[worker] else { continue }
+            for block in touched[worker] {
+                let source = part + block.offset, target = y + block.offset
+                for index in 0..<block.count { target[index] += source[index] }
             }
         }
     }
