@@ -110,3 +110,39 @@ public final class WorkerScratch: @unchecked Sendable {  // each worker touches 
 
     deinit { for list in buffers { for b in list { b.deallocate() } } }
 }
+
+extension Workers {
+    /// C ← α op(A) op(B) + β C on matrices, its columns split over `workers` (``gemm(_:_:_:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``);
+    /// the same sums as ``Matrix/multiplyAdd(_:_:_:_:alpha:beta:into:)`` for every worker count.
+    /// Throws ``LinearAlgebraError/dimensionMismatch(operation:lhs:rhs:)`` when the shapes do not chain.
+    public static func multiplyAdd(_ a: Matrix<Double>, _ transA: Transpose = .none, _ b: Matrix<Double>,
+                                   _ transB: Transpose = .none, alpha: Double = 1, beta: Double = 0,
+                                   into c: inout Matrix<Double>, workers: Int) throws {
+        guard workers > 1 else { return try Matrix.multiplyAdd(a, transA, b, transB, alpha: alpha, beta: beta, into: &c) }
+        let (m, ka) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
+        guard ka == kb, c.rows == m, c.columns == n else {
+            throw LinearAlgebraError.dimensionMismatch(operation: "multiplyAdd", lhs: "op(A) \(m)×\(ka) · op(B) \(kb)×\(n)",
+                                                       rhs: "C \(c.rows)×\(c.columns)")
+        }
+        guard m > 0, n > 0, ka > 0 else { return try Matrix.multiplyAdd(a, transA, b, transB, alpha: alpha, beta: beta, into: &c) }
+        let rows = c.rows
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    gemm(workers, transA, transB, m: m, n: n, k: ka, alpha: alpha, a: pa.baseAddress!, lda: Swift.max(1, a.rows),
+                         b: pb.baseAddress!, ldb: Swift.max(1, b.rows), beta: beta, c: pc.baseAddress!, ldc: Swift.max(1, rows))
+                }
+            }
+        }
+    }
+
+    /// α op(A) op(B), its columns split over `workers`; ``Matrix/product(_:_:_:_:alpha:)`` for one worker.
+    public static func product(_ a: Matrix<Double>, _ transA: Transpose = .none, _ b: Matrix<Double>,
+                               _ transB: Transpose = .none, alpha: Double = 1, workers: Int) throws -> Matrix<Double> {
+        guard workers > 1 else { return try Matrix.product(a, transA, b, transB, alpha: alpha) }
+        var c = Matrix<Double>(rows: transA == .none ? a.rows : a.columns, columns: transB == .none ? b.columns : b.rows)
+        try multiplyAdd(a, transA, b, transB, alpha: alpha, into: &c, workers: workers)
+        return c
+    }
+}

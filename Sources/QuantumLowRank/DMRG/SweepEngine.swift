@@ -15,7 +15,7 @@ final class SweepEngine: SweepRunner {
     let algorithm: DMRG.Algorithm
     /// Workers of the contractions (their GEMMs split by columns, BLAS single-threaded inside).
     let threads: Int
-    /// With more than one worker the engine owns the thread budget.
+    /// With more than one worker the engine owns the thread budget (BLAS single-threaded; every GEMM split by columns).
     var ownsThreads: Bool { threads > 1 }
 
     /// Starts from tensors in mixed-canonical form with centre 0 and builds all right environments.
@@ -85,7 +85,7 @@ final class SweepEngine: SweepRunner {
     private func twoSiteUpdate(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let a = tensors[i], b = tensors[i + 1]
         let dl = a.shape[0], d1 = a.shape[1], d2 = b.shape[1], dr = b.shape[2]
-        let theta0 = try Matrix.product(a.matricized(rowAxes: 2), .none, b.matricized(rowAxes: 1), .none)
+        let theta0 = try Workers.product(a.matricized(rowAxes: 2), .none, b.matricized(rowAxes: 1), .none, workers: threads)
         let h = EffectiveHamiltonian(left: leftEnv[i]!, right: rightEnv[i + 2]!, mpo: [mpo[i], mpo[i + 1]], workers: threads)
         var flops = 0.0
         let r = try solve(h, start: theta0.elements, p, site: i, flops: &flops)
@@ -139,7 +139,7 @@ final class SweepEngine: SweepRunner {
         var rho: Matrix<Double>
         var noiseFlops = 0.0
         if rightward {
-            rho = try Matrix.product(theta, .none, theta, .transpose)
+            rho = try Workers.product(theta, .none, theta, .transpose, workers: threads)
             if p.noise > 0 {
                 noiseFlops = Self.halfContractionFlops(dl: dl, d: d1, n: n, wl: mpo[i].shape[0], wr: mpo[i].shape[1])
                 let pert = theta.elements.withUnsafeBufferPointer {
@@ -148,10 +148,10 @@ final class SweepEngine: SweepRunner {
                 let pm = try Matrix(rows: m, columns: pert.count / m, elements: pert)
                 noiseFlops += 2 * Double(m) * Double(m) * Double(pm.columns)
                 let w = pm.elements.reduce(0) { $0 + $1 * $1 }
-                if w > 0 { try Matrix.multiplyAdd(pm, .none, pm, .transpose, alpha: p.noise / w, beta: 1, into: &rho) }
+                if w > 0 { try Workers.multiplyAdd(pm, .none, pm, .transpose, alpha: p.noise / w, beta: 1, into: &rho, workers: threads) }
             }
         } else {
-            rho = try Matrix.product(theta, .transpose, theta, .none)
+            rho = try Workers.product(theta, .transpose, theta, .none, workers: threads)
             if p.noise > 0 {
                 noiseFlops = Self.halfContractionFlops(dl: dr, d: d2, n: m, wl: mpo[i + 1].shape[1],
                                                        wr: mpo[i + 1].shape[0])
@@ -161,7 +161,7 @@ final class SweepEngine: SweepRunner {
                 let pm = try Matrix(rows: pert.count / n, columns: n, elements: pert)
                 noiseFlops += 2 * Double(n) * Double(n) * Double(pm.rows)
                 let w = pm.elements.reduce(0) { $0 + $1 * $1 }
-                if w > 0 { try Matrix.multiplyAdd(pm, .transpose, pm, .none, alpha: p.noise / w, beta: 1, into: &rho) }
+                if w > 0 { try Workers.multiplyAdd(pm, .transpose, pm, .none, alpha: p.noise / w, beta: 1, into: &rho, workers: threads) }
             }
         }
         let e = try rho.symmetricEigen(vectors: true)
@@ -170,13 +170,13 @@ final class SweepEngine: SweepRunner {
         let k = try keptRank(weights, p)
         let basis = try Matrix(rows: count, columns: k, elements: e.leadingEigenvectors(k))
         if rightward {
-            var rest = try Matrix.product(basis, .transpose, theta, .none)          // k × n
+            var rest = try Workers.product(basis, .transpose, theta, .none, workers: threads)          // k × n
             let kept = rest.elements.reduce(0) { $0 + $1 * $1 }
             rest = rest.scaled(by: kept > 0 ? 1 / kept.squareRoot() : 1)
             return Split(left: basis, right: rest, truncationError: Swift.max(0, 1 - kept),
                          spectrum: Array(weights.prefix(k)), noiseFlops: noiseFlops)
         } else {
-            var rest = try Matrix.product(theta, .none, basis, .none)               // m × k
+            var rest = try Workers.product(theta, .none, basis, .none, workers: threads)               // m × k
             let kept = rest.elements.reduce(0) { $0 + $1 * $1 }
             rest = rest.scaled(by: kept > 0 ? 1 / kept.squareRoot() : 1)
             return Split(left: rest, right: basis.transposed, truncationError: Swift.max(0, 1 - kept),
@@ -213,7 +213,7 @@ final class SweepEngine: SweepRunner {
             let (sk, err) = normalizedPrefix(s, k)
             var carry = f.vt.submatrix(rows: 0..<k, columns: 0..<dr)           // only the original columns
             carry.scaleRows(by: sk)
-            let nm = try Matrix.product(carry, .none, next.matricized(rowAxes: 1), .none)
+            let nm = try Workers.product(carry, .none, next.matricized(rowAxes: 1), .none, workers: threads)
             tensors[i] = Tensor(uncheckedShape: [dl, d, k], elements: f.u.columns(0..<k).elements)
             tensors[i + 1] = Tensor(uncheckedShape: [k, next.shape[1], next.shape[2]], elements: nm.elements)
             spectra[i + 1] = sk
@@ -239,7 +239,7 @@ final class SweepEngine: SweepRunner {
             let (sk, err) = normalizedPrefix(s, k)
             var carry = f.u.submatrix(rows: 0..<dl, columns: 0..<k)           // only the original rows
             carry.scaleColumns(by: sk)
-            let pm = try Matrix.product(prev.matricized(rowAxes: 2), .none, carry, .none)
+            let pm = try Workers.product(prev.matricized(rowAxes: 2), .none, carry, .none, workers: threads)
             tensors[i] = Tensor(uncheckedShape: [k, d, dr], elements: f.vt.rows(0..<k).elements)
             tensors[i - 1] = Tensor(uncheckedShape: [prev.shape[0], prev.shape[1], k], elements: pm.elements)
             spectra[i] = sk

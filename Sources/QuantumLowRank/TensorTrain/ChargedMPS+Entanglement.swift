@@ -31,8 +31,9 @@ extension ChargedMPS {
             let rightCharges = bondCharges[k + 1], q = siteCharges[k]
             var sectors: [EntanglementSector] = []
             var newCharges: [QuantumNumber] = []
-            var carried: [[Double]] = []                            // rows of S Vᵀ, each over the cr right states
+            var carried: [Double] = []                              // S Vᵀ, row-major: each row over the cr right states
             var start = 0
+            let centreElements = centre.elements
             while start < cr {
                 let charge = rightCharges[start]
                 var end = start
@@ -40,16 +41,23 @@ extension ChargedMPS {
                 var rows: [Int] = []                                // dense indices l + cl s of this charge
                 for s in 0..<d { for l in 0..<cl where leftCharges[l] + q[s] == charge { rows.append(l + cl * s) } }
                 if !rows.isEmpty {
-                    var block = Matrix<Double>(rows: rows.count, columns: end - start)
-                    for (j, r) in (start..<end).enumerated() {
-                        for (i, row) in rows.enumerated() { block[i, j] = centre.elements[row + cl * d * r] }
+                    let columns = end - start
+                    var elements = [Double](repeating: 0, count: rows.count * columns)
+                    elements.withUnsafeMutableBufferPointer { out in
+                        centreElements.withUnsafeBufferPointer { c in
+                            for column in 0..<columns {
+                                let source = cl * d * (start + column), target = rows.count * column
+                                for (i, row) in rows.enumerated() { out[target + i] = c[source + row] }
+                            }
+                        }
                     }
-                    let f = try block.svd()
+                    let f = try Matrix(rows: rows.count, columns: columns, elements: elements).svd()
                     sectors.append(EntanglementSector(charge: charge, schmidtValues: f.singularValues))
+                    let vt = f.vt.elements, ldvt = f.vt.rows
                     for (t, sigma) in f.singularValues.enumerated() {
                         var row = [Double](repeating: 0, count: cr)
-                        for j in 0..<(end - start) { row[start + j] = sigma * f.vt[t, j] }
-                        carried.append(row)
+                        for j in 0..<columns { row[start + j] = sigma * vt[t + ldvt * j] }
+                        carried.append(contentsOf: row)
                         newCharges.append(charge)
                     }
                 }
@@ -61,11 +69,11 @@ extension ChargedMPS {
             if k + 1 == bonds { break }
             // Next centre: (S Vᵀ) · B_{k+1}, rows in the new (charge-sorted) basis.
             let next = tensors[k + 1]
-            var sv = Matrix<Double>(rows: carried.count, columns: cr)
-            for (i, row) in carried.enumerated() { for j in 0..<cr { sv[i, j] = row[j] } }
+            let kept = newCharges.count
+            let svTransposed = try Matrix(rows: cr, columns: kept, elements: carried)   // (S Vᵀ)ᵀ, column-major
             let b = try Matrix(rows: cr, columns: next.shape[1] * next.shape[2], elements: next.elements)
-            let product = try Matrix.product(sv, .none, b, .none)
-            centre = Tensor(uncheckedShape: [carried.count, next.shape[1], next.shape[2]], elements: product.elements)
+            let product = try Matrix.product(svTransposed, .transpose, b, .none)
+            centre = Tensor(uncheckedShape: [kept, next.shape[1], next.shape[2]], elements: product.elements)
             leftCharges = newCharges
         }
         return spectra
