@@ -41,6 +41,25 @@ import LowRankKernels
         } }
     }
 
+    /// A X and Aᵀ X of the sparse PPMI operator equal the products with its dense form (identity), for a width that
+    /// uses full passes of eight columns and a tail (19 = 2 · 8 + 3).
+    @Test func productsMatchTheDenseMatrix() throws {
+        let lines = Self.corpus.map { $0.split(separator: " ").map(String.init) }
+        var vocabulary: [String] = []
+        for line in lines { for w in line where !vocabulary.contains(w) { vocabulary.append(w) } }
+        let n = vocabulary.count
+        let ppmi = PPMIMatrix(sentences: lines.map { $0.map { Int32(vocabulary.firstIndex(of: $0)!) } }, size: n,
+                              window: 2, cds: 0.75)
+        var dense = Matrix<Double>(rows: n, columns: n)
+        for r in 0..<n { for e in ppmi.rowStart[r]..<ppmi.rowStart[r + 1] { dense[r, Int(ppmi.column[e])] = ppmi.values[e] } }
+        var g = SeededGenerator(seed: 3)
+        let x = Matrix<Double>.randomNormal(rows: n, columns: 19, using: &g)
+        let ax = try ppmi.applied(to: x), atx = try ppmi.adjointApplied(to: x)
+        let expectedAX = try Matrix.product(dense, .none, x, .none), expectedATX = try Matrix.product(dense, .transpose, x, .none)
+        #expect(try ax.subtracting(expectedAX).frobeniusNorm <= 1e-13 * expectedAX.frobeniusNorm)
+        #expect(try atx.subtracting(expectedATX).frobeniusNorm <= 1e-13 * expectedATX.frobeniusNorm)
+    }
+
     /// scipy.stats.spearmanr([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) = 0.8207826816681233 (SciPy's documentation).
     @Test func spearmanMatchesSciPy() {
         #expect(abs(WordSimilarity.spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) - 0.8207826816681233) < 1e-15)

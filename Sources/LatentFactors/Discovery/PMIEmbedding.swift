@@ -152,13 +152,18 @@ public enum PMIEmbedding {
     }
 }
 
-/// The PPMI matrix in compressed rows, applied to blocks of vectors through their rows (each row an AXPY of length k).
+/// The PPMI matrix in compressed rows, with its transpose in compressed rows too, so that A X and Aᵀ X are both
+/// gathers: each row of the result sums scaled rows of X (AXPYs of length k) and is written once.
 struct PPMIMatrix: MatrixOperator {
     let rows: Int
     var columns: Int { rows }
     let rowStart: [Int]
     let column: [Int32]
     let values: [Double]
+    /// Aᵀ in compressed rows (A's columns), the same nonzeros.
+    let transposeStart: [Int]
+    let transposeColumn: [Int32]
+    let transposeValues: [Double]
 
     init(sentences: [[Int32]], size n: Int, window: Int, cds: Double) {
         // Contexts per row: count, then fill, then sort and merge each row.
@@ -219,6 +224,21 @@ struct PPMIMatrix: MatrixOperator {
         rowStart = keptStart
         column = keptColumn
         values = keptValue
+        // The transpose by a counting sort on the column index (rows stay sorted within each transposed row).
+        var tStart = [Int](repeating: 0, count: n + 1)
+        for c in keptColumn { tStart[Int(c) + 1] += 1 }
+        for c in 0..<n { tStart[c + 1] += tStart[c] }
+        var fill = tStart
+        var tColumn = [Int32](repeating: 0, count: keptColumn.count), tValue = [Double](repeating: 0, count: keptValue.count)
+        for r in 0..<n {
+            for e in keptStart[r]..<keptStart[r + 1] {
+                let c = Int(keptColumn[e])
+                tColumn[fill[c]] = Int32(r); tValue[fill[c]] = keptValue[e]; fill[c] += 1
+            }
+        }
+        transposeStart = tStart
+        transposeColumn = tColumn
+        transposeValues = tValue
     }
 
     /// A X: rows of X (length k) gathered, scaled and summed per row of A.
@@ -227,23 +247,66 @@ struct PPMIMatrix: MatrixOperator {
     /// Aᵀ Y: rows of Y scattered into the rows of the result.
     func adjointApplied(to y: Matrix<Double>) throws -> Matrix<Double> { try product(y, transposed: true) }
 
+    /// Columns of X handled per pass: the gathered rows of one pass (n × 8 doubles, 1.2 MB for n = 18,593) stay in
+    /// a core's L2 cache instead of streaming all k columns of each row from L3 for every nonzero.
+    static let passWidth = 8
+
     private func product(_ x: Matrix<Double>, transposed: Bool) throws -> Matrix<Double> {
         let k = x.columns, n = rows
-        let xt = x.transposed                                   // k × n: row j of X contiguous
-        var yt = Matrix<Double>(rows: k, columns: n)
-        xt.elements.withUnsafeBufferPointer { px in
-            yt.elements.withUnsafeMutableBufferPointer { py in
-                for r in 0..<n {
-                    for e in rowStart[r]..<rowStart[r + 1] {
-                        let c = Int(column[e]), a = values[e]
-                        let (source, target) = transposed ? (px.baseAddress! + k * r, py.baseAddress! + k * c)
-                                                          : (px.baseAddress! + k * c, py.baseAddress! + k * r)
-                        for t in 0..<k { target[t] += a * source[t] }
+        var y = Matrix<Double>(rows: n, columns: k)
+        let (starts, indices, entries) = transposed ? (transposeStart, transposeColumn, transposeValues)
+                                                    : (rowStart, column, values)
+        var source = [Double](repeating: 0, count: n * Self.passWidth)
+        var target = [Double](repeating: 0, count: n * Self.passWidth)
+        x.elements.withUnsafeBufferPointer { px in
+            y.elements.withUnsafeMutableBufferPointer { py in
+                starts.withUnsafeBufferPointer { start in
+                    indices.withUnsafeBufferPointer { index in
+                        entries.withUnsafeBufferPointer { value in
+                            source.withUnsafeMutableBufferPointer { ps in
+                                target.withUnsafeMutableBufferPointer { pt in
+                                    var first = 0
+                                    while first < k {
+                                        let width = Swift.min(Self.passWidth, k - first)
+                                        // Rows of this pass's columns, contiguous: source[w · r + t] = X[r, first + t].
+                                        for t in 0..<width {
+                                            let col = px.baseAddress! + n * (first + t)
+                                            for r in 0..<n { ps[width * r + t] = col[r] }
+                                        }
+                                        let src = ps.baseAddress!, dst = pt.baseAddress!
+                                        if width == 8 {                 // the sum of a row stays in registers
+                                            for r in 0..<n {
+                                                var sum = SIMD8<Double>(repeating: 0)
+                                                for e in start[r]..<start[r + 1] {
+                                                    let row = UnsafeRawPointer(src + 8 * Int(index[e]))
+                                                    sum += value[e] * row.loadUnaligned(as: SIMD8<Double>.self)
+                                                }
+                                                UnsafeMutableRawPointer(dst + 8 * r).storeBytes(of: sum, as: SIMD8<Double>.self)
+                                            }
+                                        } else {
+                                            for r in 0..<n {
+                                                let out = dst + width * r
+                                                for t in 0..<width { out[t] = 0 }
+                                                for e in start[r]..<start[r + 1] {
+                                                    let row = src + width * Int(index[e]), a = value[e]
+                                                    for t in 0..<width { out[t] += a * row[t] }
+                                                }
+                                            }
+                                        }
+                                        for t in 0..<width {
+                                            let col = py.baseAddress! + n * (first + t)
+                                            for r in 0..<n { col[r] = dst[width * r + t] }
+                                        }
+                                        first += width
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        return yt.transposed
+        return y
     }
 }
 

@@ -153,6 +153,9 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
 
     /// The transpose `Aᵀ`.
     public var transposed: Matrix {
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Complex<Double>)
+        get {
         var out = [Scalar](repeating: .zero, count: elements.count)
         let m = rows, n = columns
         elements.withUnsafeBufferPointer { src in
@@ -173,6 +176,7 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
             }
         }
         return Matrix(uncheckedRows: n, columns: m, elements: out)
+        }
     }
 
     /// The conjugate transpose `Aᴴ` (equal to `Aᵀ` for real matrices).
@@ -197,6 +201,7 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// Throws ``LinearAlgebraError/nonFinite(argument:)`` when an element is NaN or ±Inf.
+    @inlinable
     public func requireFinite(_ argument: String) throws {
         guard isFinite else { throw LinearAlgebraError.nonFinite(argument: argument) }
     }

@@ -45,11 +45,14 @@ public enum RandomizedSVD {
         let l = Swift.min(p, options.rank + options.oversampling)
         var gen = SeededGenerator(seed: options.seed)
         let omega = Matrix<S>.randomNormal(rows: n, columns: l, using: &gen)
-        var q = try a.applied(to: omega).orthonormalized()
+        // Orthonormalization of the tall sketches by their Gram matrix (BLAS-3; Householder when ill-conditioned).
+        // The block Krylov basis is orthonormalized as a whole at the end, so its blocks need one pass only.
+        let passes = options.blockKrylov && options.powerIterations > 0 ? 1 : 2
+        var q = try a.applied(to: omega).orthonormalizedByGram(passes: passes)
         var krylov = q
         for _ in 0..<options.powerIterations {
-            let z = try a.adjointApplied(to: q).orthonormalized()
-            q = try a.applied(to: z).orthonormalized()
+            let z = try a.adjointApplied(to: q).orthonormalizedByGram(passes: passes)
+            q = try a.applied(to: z).orthonormalizedByGram(passes: passes)
             if options.blockKrylov { try krylov.appendColumns(q) }
         }
         if options.blockKrylov && options.powerIterations > 0 {

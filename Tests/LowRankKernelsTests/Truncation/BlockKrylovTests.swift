@@ -23,4 +23,20 @@ import Testing
         #expect(abs(residual - eckartYoung) < 1e-9 * eckartYoung)
         #expect(try TestSupport.orthogonalityDefect(r.u) < 1e-12)
     }
+
+    /// The Gram orthonormalization: QᵀQ = I and Q Qᵀ X = X (the same column space) to rounding, on a well-conditioned
+    /// block and on an ill-conditioned one (κ = 10⁸, a repeated column), where it falls back to Householder QR.
+    @Test func gramOrthonormalizationSpansTheColumns() throws {
+        var g = SeededGenerator(seed: 11)
+        let x = Matrix<Double>.randomNormal(rows: 400, columns: 40, using: &g)
+        var ill = x
+        for i in 0..<400 { ill[i, 39] = ill[i, 0] + 1e-8 * ill[i, 39] }
+        for (block, passes) in [(x, 2), (x, 1), (ill, 2)] {
+            let q = try block.orthonormalizedByGram(passes: passes)
+            #expect(q.rows == 400 && q.columns == 40)
+            #expect(try TestSupport.orthogonalityDefect(q) < (passes == 2 ? 1e-13 : 1e-10))
+            let projected = try Matrix.product(q, .none, try Matrix.product(q, .transpose, block, .none), .none)
+            #expect(try projected.subtracting(block).frobeniusNorm <= 1e-12 * block.frobeniusNorm)
+        }
+    }
 }
