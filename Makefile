@@ -15,9 +15,12 @@ demo: build
 
 # check-layers: C imports only in Internals/ seams, declared layer dependencies, and a LowRankKernels-only client
 # that links none of SuiteSparse, matio, zlib, SLICOT (one small release build of the kernel module).
+# test-mpi: builds lowrank with the MPI trait in .build-mpi and checks distributed runs under mpirun -np 2 and 3
+# against serial ones.
 test: deps
 	$(SWIFT) test -c release
 	SWIFT=$(SWIFT) bash scripts/check-layers
+	SWIFT=$(SWIFT) bash scripts/test-mpi
 
 check-layers:
 	SWIFT=$(SWIFT) bash scripts/check-layers
@@ -36,4 +39,4 @@ fuzz: deps
 	@bash scripts/fuzz-ratings $(FUZZ_RUNS)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-mpi

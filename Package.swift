@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // LowRank — low-rank methods for scientific simulation.
 import PackageDescription
 
@@ -12,8 +12,12 @@ let package = Package(
         .library(name: "ControlReduction", targets: ["ControlReduction"]),
         .library(name: "QuantumLowRank", targets: ["QuantumLowRank"]),
         .library(name: "LatentFactors", targets: ["LatentFactors"]),
+        .library(name: "LowRankDistributed", targets: ["LowRankDistributed"]),
         .executable(name: "lowrank", targets: ["lowrank"]),
     ],
+    // `swift build --traits MPI` builds the distributed paths (OpenMPI: apt libopenmpi-dev openmpi-bin); the default
+    // build needs no MPI.
+    traits: [.trait(name: "MPI", description: "Distributed ALS and ERI factorization over MPI (OpenMPI) and ScaLAPACK, launched with mpirun")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +49,14 @@ let package = Package(
             dependencies: ["LowRankKernels", "LowRankSparse", "CMatio", "CZlib"]
         ),
 
+        // Processes of a run: Communicator (MPI's world with the MPI trait, one process without), used by the domain
+        // modules' distributed algorithms. Links nothing without the trait, OpenMPI with it.
+        .target(
+            name: "LowRankDistributed",
+            dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"])),
+                           .target(name: "CScaLAPACK", condition: .when(traits: ["MPI"]))]
+        ),
+
         // MARK: Domain modules (never importing one another)
 
         // Uses kernels, sparse (ADI shifted solves), IO (model files); links theirs + SLICOT (DenseLyapunov, SB03OD).
@@ -56,12 +68,12 @@ let package = Package(
         // Uses kernels and IO (FCIDUMP text and gzip, .npy tensors); links what LowRankIO links, no library of its own.
         .target(
             name: "QuantumLowRank",
-            dependencies: ["LowRankKernels", "LowRankIO"]
+            dependencies: ["LowRankKernels", "LowRankIO", "LowRankDistributed"]
         ),
         // Uses kernels and IO (ratings files, .npy models); links what LowRankIO links, no library of its own.
         .target(
             name: "LatentFactors",
-            dependencies: ["LowRankKernels", "LowRankIO"]
+            dependencies: ["LowRankKernels", "LowRankIO", "LowRankDistributed"]
         ),
         // The CLI: every layer and domain module.
         .executableTarget(
@@ -72,6 +84,7 @@ let package = Package(
                 "ControlReduction",
                 "QuantumLowRank",
                 "LatentFactors",
+                "LowRankDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,6 +105,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // ControlReduction only
         .systemLibrary(name: "CSLICOT", providers: [.apt(["libslicot-dev"])]),
+        // LowRankDistributed, with the MPI trait only
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CScaLAPACK", providers: [.apt(["libscalapack-openmpi-dev"])]),
 
         // MARK: Examples
         .executableTarget(
@@ -158,7 +174,11 @@ let package = Package(
         ),
         .testTarget(
             name: "LatentFactorsTests",
-            dependencies: ["LatentFactors", "LowRankKernels", "LowRankIO"]
+            dependencies: ["LatentFactors", "LowRankKernels", "LowRankIO", "LowRankDistributed"]
+        ),
+        .testTarget(
+            name: "LowRankDistributedTests",
+            dependencies: ["LowRankDistributed"]
         ),
         .testTarget(
             name: "ControlReductionTests",

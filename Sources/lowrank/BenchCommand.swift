@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (release builds; compare with the peer scripts at the same thread count).",
-        subcommands: [KernelsBench.self, MatrixMarketBench.self])
+        subcommands: [KernelsBench.self, MatrixMarketBench.self, MessageBench.self])
 }
 
 /// `lowrank bench kernels`: DGEMM/ZGEMM rates and SVD time through the kernel layer.

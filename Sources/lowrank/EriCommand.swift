@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import LowRankDistributed
+import LowRankIO
 import LowRankKernels
 import QuantumLowRank
 
@@ -13,6 +15,10 @@ struct EriCommand: ParsableCommand {
             Lee et al., PRX Quantum 2, 030305 (2021); see the QuantumLowRank article "Integral conventions". \
             Energy errors are the RHF energy of the aufbau determinant in the FCIDUMP orbitals and the \
             canonical MP2 correlation energy, each with the compressed integrals minus with the exact ones.
+
+            Under mpirun (a build with --traits MPI) the pivoted Cholesky shares the pair index over the ranks and \
+            the DF stage-1 eigendecomposition runs in ScaLAPACK (pdsyevd); every rank reads the FCIDUMP, rank 0 \
+            alone prints and writes, and --json gains "ranks" and "bytes_communicated".
             """)
 
     enum Stage1: String, ExpressibleByArgument, CaseIterable { case eigen, cholesky }
@@ -30,6 +36,8 @@ struct EriCommand: ParsableCommand {
     @Flag(name: .customLong("no-energies"), help: "Skip the RHF/MP2 energy errors.") var noEnergies = false
     @Option(help: "Write an SVG: Cholesky error against the number of vectors, and the DF eigenvalue spectrum.")
     var plot: String?
+    @Option(help: "Write a folder with the Cholesky vectors and the DF stage 1 as .npy (cholesky_vectors.npy, pairs × K; df_stage1_vectors.npy, pairs × L; df_stage1_eigenvalues.npy).")
+    var out: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var common: CommonOptions
 
@@ -65,9 +73,13 @@ struct EriCommand: ParsableCommand {
         let singleFactorization: SFReport?
         let energy: Energy
         let seconds: Seconds
+        /// MPI ranks and the bytes they sent one another (distributed runs only; omitted otherwise).
+        var ranks: Int?
+        var bytesCommunicated: Int?
         enum CodingKeys: String, CodingKey {
             case file, norb, nelec, eCore = "e_core", cholesky, doubleFactorization = "double_factorization",
-                 singleFactorization = "single_factorization", energy, seconds
+                 singleFactorization = "single_factorization", energy, seconds, ranks,
+                 bytesCommunicated = "bytes_communicated"
         }
     }
 
@@ -90,7 +102,11 @@ struct EriCommand: ParsableCommand {
     func run() throws {
         try Output.reportingErrors {
             common.apply()
+            // Under mpirun (with the MPI trait) every rank runs this command; rank 0 alone prints and writes.
+            let communicator = try Communicator.world()
+            defer { communicator.finalize() }
             try OutputTarget.checkFile(plot, option: "--plot")
+            try OutputTarget.checkFolder(out, option: "--out", inputs: [file])
             let t0 = Date()
             let dump = try FCIDUMP.read(file)
             let tParse = Date().timeIntervalSince(t0)
@@ -101,58 +117,95 @@ struct EriCommand: ParsableCommand {
             try MemoryBudget.require(MemoryBudget.bytes(5 * pairs * pairs + 3 * pairs * (pairs + 1) / 2),
                                      for: "factorizing the integrals of NORB = \(n)")
             let m = try dump.eri.supermatrix()
-            // Exact energies (the reference for every error).
-            var rhf: Double?, mp2: Double?
             let skipped: String? = noEnergies ? "--no-energies"
                 : dump.ms2 != 0 ? "RHF/MP2 need a closed shell (MS2 = 0); this file has MS2 = \(dump.ms2)"
                 : dump.electrons % 2 != 0 ? "RHF/MP2 need an even NELEC; this file has NELEC = \(dump.electrons)"
                 : nil
             let energiesPossible = skipped == nil && dump.electrons <= 2 * n
-            if energiesPossible {
-                rhf = try MeanField.rhfEnergy(h: dump.h, eri: dump.eri, coreEnergy: dump.coreEnergy, electrons: dump.electrons)
-                mp2 = try MP2.correlationEnergy(h: dump.h, eri: dump.eri, electrons: dump.electrons)
-            }
-            func energyErrors(_ sup: Matrix<Double>) throws -> (Double?, Double?) {
-                guard let rhf, let mp2 else { return (nil, nil) }
-                let eri = try ERITensor(orbitals: n, supermatrix: sup)
-                let r = try MeanField.rhfEnergy(h: dump.h, eri: eri, coreEnergy: dump.coreEnergy, electrons: dump.electrons)
-                let p = try MP2.correlationEnergy(h: dump.h, eri: eri, electrons: dump.electrons)
-                return (r - rhf, p - mp2)
+            /// [RHF energy, MP2 correlation energy] with the integrals of `sup` (NaN when energies are skipped).
+            func energies(_ sup: @autoclosure () throws -> Matrix<Double>) throws -> [Double] {
+                guard energiesPossible else { return [.nan, .nan] }
+                let eri = try ERITensor(orbitals: n, supermatrix: try sup())
+                return [try MeanField.rhfEnergy(h: dump.h, eri: eri, coreEnergy: dump.coreEnergy, electrons: dump.electrons),
+                        try MP2.correlationEnergy(h: dump.h, eri: eri, electrons: dump.electrons)]
             }
             // Pivoted Cholesky.
             let t1 = Date()
-            let chol = try PivotedCholesky.decompose(try DenseSupermatrix(m), tolerance: cholesky)
+            let chol = try PivotedCholesky.decompose(try DenseSupermatrix(m), tolerance: cholesky,
+                                                     communicator: communicator)
             let tChol = Date().timeIntervalSince(t1)
-            let (cr, cm) = rhf == nil ? (nil, nil)
-                : try energyErrors(try Matrix.product(chol.vectors, .none, chol.vectors, .transpose))
             // Double factorization: one stage 1, many thresholds.
             let t2 = Date()
             let stage1: DoubleFactorization.Stage1 = dfStage1 == .eigen ? .eigendecomposition : .cholesky(tolerance: cholesky)
-            let dfact = try DoubleFactorization(supermatrix: m, orbitals: n, stage1: stage1)
-            var dfReports: [DFReport] = []
-            for t in try thresholds() {
-                let r = try dfact.truncated(threshold: t, h: dump.h)
-                let err = r.maxAbsError
-                let (er, em) = rhf == nil ? (nil, nil) : try energyErrors(try r.reconstructedSupermatrix())
-                dfReports.append(DFReport(threshold: t, l: r.l, retainedEigenvectors: r.retainedEigenvectors,
-                                          lambdaDF: r.lambdaDF, lambdaT: r.lambdaT, lambdaF: r.lambdaF,
-                                          maxAbsError: err, rhfError: er, mp2Error: em))
+            let dfact = try DoubleFactorization(supermatrix: m, orbitals: n, stage1: stage1, communicator: communicator)
+            // The evaluations are independent tasks, shared over the ranks (serially, run in turn): each threshold's
+            // truncation with its energies (smallest threshold, the costliest, first), the Cholesky energies, the exact
+            // energies, and the single factorization.
+            let dfThresholds = try thresholds()
+            let order = dfThresholds.indices.sorted { dfThresholds[$0] < dfThresholds[$1] }
+            let choleskyTask = order.count, referenceTask = choleskyTask + 1, sfTask = referenceTask + 1
+            let results = try communicator.shareTasks(count: sfTask + (sfRank == nil ? 0 : 1)) { task in
+                switch task {
+                case choleskyTask:
+                    return try energies(try Matrix.product(chol.vectors, .none, chol.vectors, .transpose))
+                case referenceTask:
+                    return try energies(m)
+                case sfTask:
+                    let basis: Stage1Eigenbasis = sfStage1 == .dense ? .dense : .block
+                    let s = dfStage1 == .eigen && basis == .block ? try dfact.singleFactorization(rank: sfRank ?? 1, h: dump.h)
+                        : try SingleFactorization.lambda(supermatrix: m, h: dump.h, orbitals: n, rank: sfRank ?? 1,
+                                                         stage1: basis)
+                    return [Double(s.rank), s.lambdaSF, s.lambdaT, s.lambdaW]
+                default:
+                    let r = try dfact.truncated(threshold: dfThresholds[order[task]], h: dump.h)
+                    return [Double(r.l), Double(r.retainedEigenvectors), r.lambdaDF, r.lambdaT, r.lambdaF, r.maxAbsError]
+                        + (try energies(try r.reconstructedSupermatrix()))
+                }
             }
             let tDF = Date().timeIntervalSince(t2)
+            let reference = results[referenceTask]
+            let rhf: Double? = energiesPossible ? reference[0] : nil, mp2: Double? = energiesPossible ? reference[1] : nil
+            /// ΔE_RHF and ΔE_MP2 of an [RHF, MP2] pair against the exact integrals' (nil when skipped).
+            func errors(_ pair: ArraySlice<Double>) -> (Double?, Double?) {
+                guard let rhf, let mp2 else { return (nil, nil) }
+                return (pair[pair.startIndex] - rhf, pair[pair.startIndex + 1] - mp2)
+            }
+            let (cr, cm) = errors(results[choleskyTask][...])
+            var dfReports: [DFReport] = []
+            for (index, t) in dfThresholds.enumerated() {
+                let v = results[order.firstIndex(of: index) ?? 0]
+                let (er, em) = errors(v[6...])
+                dfReports.append(DFReport(threshold: t, l: Int(v[0]), retainedEigenvectors: Int(v[1]),
+                                          lambdaDF: v[2], lambdaT: v[3], lambdaF: v[4], maxAbsError: v[5],
+                                          rhfError: er, mp2Error: em))
+            }
             var sf: SFReport?
-            if let rank = sfRank {
-                let basis: Stage1Eigenbasis = sfStage1 == .dense ? .dense : .block
-                let s = dfStage1 == .eigen && basis == .block ? try dfact.singleFactorization(rank: rank, h: dump.h)
-                    : try SingleFactorization.lambda(supermatrix: m, h: dump.h, orbitals: n, rank: rank, stage1: basis)
-                sf = SFReport(rank: s.rank, lambdaSF: s.lambdaSF, lambdaT: s.lambdaT, lambdaW: s.lambdaW,
+            if sfRank != nil {
+                let v = results[sfTask]
+                sf = SFReport(rank: Int(v[0]), lambdaSF: v[1], lambdaT: v[2], lambdaW: v[3],
                               stage1: (sfStage1 ?? .block).rawValue)
             }
-            let report = Report(file: file, norb: n, nelec: dump.electrons, eCore: dump.coreEnergy,
+            // Every rank's bytes, summed before the other ranks leave.
+            let bytesCommunicated = communicator.size > 1
+                ? Int(try communicator.allreduceSum([Double(communicator.bytesSent)])[0]) : nil
+            guard communicator.rank == 0 else { return }
+            var report = Report(file: file, norb: n, nelec: dump.electrons, eCore: dump.coreEnergy,
                                 cholesky: CholeskyReport(tolerance: cholesky, vectors: chol.count, maxAbsError: chol.maxAbsError,
                                                          rhfError: cr, mp2Error: cm, seconds: tChol),
                                 doubleFactorization: dfReports, singleFactorization: sf, energy: Energy(rhf: rhf, mp2: mp2, skipped: skipped),
                                 seconds: Seconds(parse: tParse, cholesky: tChol, df: tDF))
+            if communicator.size > 1 {
+                report.ranks = communicator.size
+                report.bytesCommunicated = bytesCommunicated
+            }
             if let plot { try writePlot(plot, chol: chol, supermatrix: m) }
+            if let out {
+                try AtomicDirectory.write(to: out) { folder in
+                    try NumPy.write(chol.vectors, to: folder + "/cholesky_vectors.npy")
+                    try NumPy.write(dfact.stage1Vectors, to: folder + "/df_stage1_vectors.npy")
+                    try NumPy.write(vector: dfact.stage1Eigenvalues, to: folder + "/df_stage1_eigenvalues.npy")
+                }
+            }
             if json { try Output.printJSON(report, snakeCase: false) } else { printHuman(report) }
         }
     }
@@ -191,5 +244,8 @@ struct EriCommand: ParsableCommand {
             print(String(format: "  SF rank %d: λ_SF = %.4f (λ_T %.4f + λ_W %.4f)", s.rank, s.lambdaSF, s.lambdaT, s.lambdaW))
         }
         print(String(format: "  seconds: parse %.3f, Cholesky %.3f, DF %.3f", r.seconds.parse, r.seconds.cholesky, r.seconds.df))
+        if let ranks = r.ranks, let bytes = r.bytesCommunicated {
+            print("  distributed over \(ranks) MPI ranks, \(CompleteCommand.bytesText(bytes)) sent between them")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LowRankDistributed
 import LowRankKernels
 
 /// Packed pair-index helpers shared by the factorization code (internal).
@@ -153,10 +154,15 @@ public struct DoubleFactorization: Sendable {
     ///   - stage1: ``Stage1/eigendecomposition`` (published convention) or ``Stage1/cholesky(tolerance:)``.
     ///   - eigenbasis: for the eigendecomposition, ``Stage1Eigenbasis/block`` (default) or
     ///     ``Stage1Eigenbasis/dense`` (OpenFermion's); ignored by the Cholesky variant.
+    ///   - communicator: ranks to share stage 1 over (``Communicator/single()``, the default, is serial): each
+    ///     symmetry block large enough (``DistributedSymmetricEigen/isWorthDistributing(order:communicator:)``) is
+    ///     diagonalized by ScaLAPACK's `pdsyevd` on a block-cyclic layout, smaller ones by LAPACK on every rank;
+    ///     the Cholesky variant distributes the pair index (``PivotedCholesky``). Every rank ends with the whole
+    ///     stage 1.
     /// - Throws: ``LinearAlgebraError`` for bad shapes or LAPACK failure; ``PivotedCholesky/Failure`` for a
-    ///   non-PSD supermatrix in the Cholesky variant.
+    ///   non-PSD supermatrix in the Cholesky variant; ``CommunicatorError`` from MPI or ScaLAPACK.
     public init(supermatrix: Matrix<Double>, orbitals: Int, stage1: Stage1 = .eigendecomposition,
-                eigenbasis: Stage1Eigenbasis = .block) throws {
+                eigenbasis: Stage1Eigenbasis = .block, communicator: Communicator = .single()) throws {
         try PackedPairs.validate(supermatrix: supermatrix, orbitals: orbitals)
         try supermatrix.requireFinite("supermatrix")
         let n = orbitals, np = PackedPairs.count(n)
@@ -189,7 +195,7 @@ public struct DoubleFactorization: Sendable {
                         for (ii, i) in members.enumerated() { sub[ii + jj * size] = ps[i + j * np] }
                     }
                 }
-                let eig = try Matrix(rows: size, columns: size, elements: sub).symmetricEigen(vectors: true)
+                let eig = try Self.symmetricEigen(sub, order: size, communicator: communicator)
                 minEigenvalue = Swift.min(minEigenvalue, eig.eigenvalues.first ?? 0)
                 for c in eig.eigenvalues.indices where eig.eigenvalues[c] > 0 {
                     pairs.append((eig.eigenvalues[c], b, c))
@@ -215,13 +221,27 @@ public struct DoubleFactorization: Sendable {
             mostNegativeEigenvalue = minEigenvalue
             cholesky = nil
         case let .cholesky(tolerance):
-            let result = try PivotedCholesky.decompose(DenseSupermatrix(supermatrix), tolerance: tolerance)
+            let result = try PivotedCholesky.decompose(DenseSupermatrix(supermatrix), tolerance: tolerance,
+                                                       communicator: communicator)
             stage1Vectors = result.vectors
             stage1Eigenvalues = []
             mostNegativeEigenvalue = 0
             cholesky = result
         }
         cache = Stage2Cache(count: stage1Vectors.columns)
+    }
+
+    /// Eigenvalues (ascending) and eigenvectors of one symmetric stage-1 block: ScaLAPACK over the ranks when the
+    /// block is large enough, LAPACK `dsyevd` otherwise.
+    private static func symmetricEigen(_ elements: [Double], order: Int, communicator: Communicator)
+        throws -> (eigenvalues: [Double], eigenvectors: Matrix<Double>) {
+        if DistributedSymmetricEigen.isWorthDistributing(order: order, communicator: communicator) {
+            let (values, vectors) = try DistributedSymmetricEigen.eigendecomposition(elements, order: order,
+                                                                                   communicator: communicator)
+            return (values, try Matrix(rows: order, columns: order, elements: vectors))
+        }
+        let eig = try Matrix(rows: order, columns: order, elements: elements).symmetricEigen(vectors: true)
+        return (eig.eigenvalues, eig.eigenvectors)
     }
 
     /// Number of stage-1 vectors `K`.

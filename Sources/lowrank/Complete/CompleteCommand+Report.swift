@@ -63,6 +63,9 @@ extension CompleteCommand {
             print("top \(recs.count) for user \(user):")
             for (i, rec) in recs.enumerated() { print(String(format: "  %2d  %@  %.4f", i + 1, rec.item, rec.score)) }
         }
+        if let ranks = r.ranks, let bytes = r.bytesCommunicated {
+            print("distributed over \(ranks) MPI ranks, \(Self.bytesText(bytes)) sent between them")
+        }
         print(String(format: "%.2f s", r.seconds))
     }
 }

@@ -54,4 +54,9 @@ struct CompleteReport: Encodable {
     let best: Best?
     var recommendations: [Recommendation]?
     let seconds: Double
+    /// Distributed runs only (`mpirun -np N`, N > 1): the number of ranks, the bytes all ranks sent (setup, the
+    /// iterations and the final gather), and the bytes per iteration (the quantity of docs/SCALING.md).
+    var ranks: Int?
+    var bytesCommunicated: Int?
+    var bytesPerIteration: Int?
 }
