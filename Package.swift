@@ -111,6 +111,11 @@ let package = Package(
 
         // MARK: Examples
         .executableTarget(
+            name: "Distributed",
+            dependencies: ["LatentFactors", "QuantumLowRank", "LowRankDistributed", "LowRankKernels"],
+            path: "Examples/Distributed"
+        ),
+        .executableTarget(
             name: "LowRankCompression",
             dependencies: ["LowRankKernels"],
             path: "Examples/LowRankCompression"
