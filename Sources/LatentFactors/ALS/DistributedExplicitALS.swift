@@ -170,8 +170,8 @@ public enum DistributedExplicitALS {
                                           other: usersHere, otherBiases: userBiasesHere, mu: mu, options: options,
                                           factors: &itemFactors, biases: &itemBiases)
             }
-            let penalty = penalty(userFactors, userBiases, first: users.lowerBound, k: k, options) { ratings.count(user: $0) }
-                + penalty(itemFactors, itemBiases, first: items.lowerBound, k: k, options) { ratings.count(item: $0) }
+            let penalty = ExplicitALS.penalty(userFactors, userBiases, first: users.lowerBound, options) { ratings.count(user: $0) }
+                + ExplicitALS.penalty(itemFactors, itemBiases, first: items.lowerBound, options) { ratings.count(item: $0) }
             let elapsed = ExplicitALS.seconds(since: start)
             let sums = try communicator.allreduceSum([partialSum, partialSquares, penalty,
                                                       Double(communicator.bytesSent - bytesAtStart)])
@@ -208,19 +208,5 @@ public enum DistributedExplicitALS {
                                 userIds: ratings.userIds, itemIds: ratings.itemIds, userIndex: ratings.userIndex,
                                 itemIndex: ratings.itemIndex)
         return Result(model: model, history: history, bytesCommunicated: total, bytesPerIteration: bytesPerIteration)
-    }
-
-    /// Σ_r w_r (‖f_r‖² + b_r²) over this rank's rows (w_r = n_r when count-scaled), as ``ExplicitALS``'s objective.
-    static func penalty(_ factors: Matrix<Double>, _ biases: [Double], first: Int, k: Int, _ options: ExplicitALSOptions,
-                        _ count: (Int) -> Int) -> Double {
-        var total = 0.0
-        factors.elements.withUnsafeBufferPointer { f in
-            for r in 0..<factors.columns {
-                var s = biases[r] * biases[r]
-                for a in 0..<k { s += f[a + r * k] * f[a + r * k] }
-                total += (options.scaling == .countScaled ? Double(count(first + r)) : 1) * s
-            }
-        }
-        return total
     }
 }

@@ -262,17 +262,24 @@ public enum ExplicitALS {
     /// The objective and the training RMSE.
     static func evaluate(_ ratings: Ratings, _ uf: Matrix<Double>, _ vf: Matrix<Double>, _ b: [Double],
                          _ c: [Double], squares: Double, _ options: ExplicitALSOptions) -> (Double, Double) {
-        let k = uf.rows
-        func penalty(_ f: Matrix<Double>, _ bias: [Double], _ count: (Int) -> Int) -> Double {
-            var total = 0.0
-            for r in 0..<f.columns {
-                var s = bias[r] * bias[r]
-                for a in 0..<k { s += f.elements[a + r * k] * f.elements[a + r * k] }
-                total += (options.scaling == .countScaled ? Double(count(r)) : 1) * s
-            }
-            return total
-        }
-        let reg = penalty(uf, b) { ratings.count(user: $0) } + penalty(vf, c) { ratings.count(item: $0) }
+        let reg = penalty(uf, b, first: 0, options) { ratings.count(user: $0) }
+            + penalty(vf, c, first: 0, options) { ratings.count(item: $0) }
         return (0.5 * squares + 0.5 * options.lambda * reg, (squares / Double(ratings.count)).squareRoot())
+    }
+
+    /// Σ_r w_r (‖f_r‖² + b_r²) over the columns of `factors` (rows `first`, `first + 1`, … of the side; w_r = n_r
+    /// when count-scaled, else 1), the regularization term of the objective.
+    static func penalty(_ factors: Matrix<Double>, _ biases: [Double], first: Int, _ options: ExplicitALSOptions,
+                        _ count: (Int) -> Int) -> Double {
+        let k = factors.rows
+        var total = 0.0
+        factors.elements.withUnsafeBufferPointer { f in
+            for r in 0..<factors.columns {
+                var s = biases[r] * biases[r]
+                for a in 0..<k { s += f[a + r * k] * f[a + r * k] }
+                total += (options.scaling == .countScaled ? Double(count(first + r)) : 1) * s
+            }
+        }
+        return total
     }
 }

@@ -176,11 +176,9 @@ public enum PivotedCholesky {
         func firstRow(of rank: Int) -> Int { rank * (dim / ranks) + Swift.min(rank, dim % ranks) }
         let mine = firstRow(of: communicator.rank)..<firstRow(of: communicator.rank + 1)
         let rows = mine.count
-        func owner(of row: Int) -> Int {
-            var rank = Swift.min(ranks - 1, row / Swift.max(1, dim / ranks))
-            while firstRow(of: rank) > row { rank -= 1 }
-            while firstRow(of: rank + 1) <= row { rank += 1 }
-            return rank
+        func owner(of row: Int) -> Int {   // the inverse of firstRow: long ranges first, then short ones
+            let short = dim / ranks, longRows = (short + 1) * (dim % ranks)
+            return row < longRows ? row / (short + 1) : dim % ranks + (row - longRows) / short
         }
         var d = Array(fullDiagonal[mine])
         // This rank's rows of the vectors, column-major (leading dimension `rows`), grown in chunks so
