@@ -63,8 +63,7 @@ struct ContractionPartsTests {
             var g = SeededGenerator(seed: 9)
             for i in 0..<(L - 1) {
                 if i > 0 { _ = try engine.update(i - 1, rightward: true, Self.opening) }
-                var problem = engine.problem(at: i)
-                defer { engine.release(&problem) }
+                let problem = engine.problem(at: i)
                 let dense = Self.denseHamiltonian(model.mpo, engine.tensors, bond: i)
                 let h = problem.hamiltonian
                 let left = engine.bases[i].charges, right = engine.bases[i + 2].charges
@@ -90,6 +89,29 @@ struct ContractionPartsTests {
                 Self.expectClose(diagonal, wantDiagonal, 1e-12, "\(model.name) diagonal at bond \(i)")
             }
         }
+    }
+
+    /// Both enlarged operators of an update share one arena that the next update refills; a problem a caller keeps
+    /// must not be overwritten by it: its H_eff x equals the dense contraction of the environments it was built from,
+    /// and is the same, bit for bit, after the engine has swept on.
+    @Test func keptProblemSurvivesTheNextUpdate() throws {
+        let model = try Self.models()[1]
+        let q = try #require(model.mpo.siteQuantumNumbers)
+        let engine = EnlargedBlockSweepEngine(mpo: model.mpo.tensors, siteQuantumNumbers: q,
+                                              configuration: model.configuration, maxKrylovDimension: 40)
+        _ = try engine.sweep(Self.opening)
+        let i = 2
+        for k in 0..<i { _ = try engine.update(k, rightward: true, Self.opening) }
+        let problem = engine.problem(at: i)
+        let dense = Self.denseHamiltonian(model.mpo, engine.tensors, bond: i)
+        var g = SeededGenerator(seed: 31)
+        let x = (0..<problem.hamiltonian.dimension).map { _ in g.normal() }
+        let before = Self.apply(problem.hamiltonian, x)
+        Self.expectClose(engine.denseTwoSite(before, problem), Self.apply(dense, engine.denseTwoSite(x, problem)), 1e-12,
+                         "kept problem against dense")
+        for k in i..<(model.mpo.sites - 1) { _ = try engine.update(k, rightward: true, Self.opening) }
+        for k in stride(from: model.mpo.sites - 2, through: 0, by: -1) { _ = try engine.update(k, rightward: false, Self.opening) }
+        #expect(Self.apply(problem.hamiltonian, x) == before, "the next updates overwrote a kept problem's operators")
     }
 
     /// Channel-wise blocks: H_eff θ on dense charge-conserving θ equals the dense contraction at every bond.
@@ -128,8 +150,7 @@ struct ContractionPartsTests {
             _ = try engine.sweep(Self.opening)
             _ = try engine.update(0, rightward: true, Self.opening)
             let i = 1
-            var problem = engine.problem(at: i)
-            defer { engine.release(&problem) }
+            let problem = engine.problem(at: i)
             var g = SeededGenerator(seed: 21)
             var x = (0..<problem.layout.count).map { _ in g.normal() }
             let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()

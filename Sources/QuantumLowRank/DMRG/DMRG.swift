@@ -193,6 +193,7 @@ extension DMRG {
             }
             previous = stats.energy
         }
+        engine.releaseWorkspace()
         let charged = engine.chargedState
         var state = try charged?.state ?? MPS(tensors: engine.tensors)
         try state.orthogonalize(center: 0)

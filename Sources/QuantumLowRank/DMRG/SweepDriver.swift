@@ -23,11 +23,16 @@ protocol SweepRunner: AnyObject {
     var chargedState: ChargedMPS? { get }
     /// Whether the contraction splits its work over its own workers (BLAS then runs single-threaded).
     var ownsThreads: Bool { get }
+    /// Frees what only sweeps use (environments, operator storage) once the last sweep is done, before the
+    /// result's state is assembled; the site tensors, spectra and charges stay.
+    func releaseWorkspace()
 }
 
 extension SweepRunner {
     /// By default BLAS gets the thread budget.
     var ownsThreads: Bool { false }
+    /// By default nothing is freed early.
+    func releaseWorkspace() {}
 }
 
 extension SweepRunner {

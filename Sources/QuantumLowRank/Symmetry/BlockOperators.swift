@@ -43,7 +43,15 @@ struct EnlargedOperators {
     let vertical: Bool
     private(set) var groups: [Group] = []
     private(set) var lookup: [Int: Int] = [:]
-    private(set) var storage: [Double] = []
+    /// Where the groups live (an empty arena until a fill places them); the operator keeps its arena alive.
+    private(set) var arena = OperatorArena(capacity: 0)
+    /// The groups' first double in ``arena``.
+    private(set) var arenaOffset = 0
+    /// Doubles the groups occupy.
+    let requiredCount: Int
+
+    /// The groups' storage (``requiredCount`` doubles from here; group offsets are relative to it).
+    var storage: UnsafeMutablePointer<Double> { arena.base + arenaOffset }
 
     /// Sector-pair key.
     struct LabelPair: Hashable { let bra: QuantumNumber, ket: QuantumNumber }
@@ -70,13 +78,33 @@ struct EnlargedOperators {
     static func rightCandidates(_ env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis)
         -> [LabelPair: Set<Int>] { candidates(env, byRight, eb) { $0.a } }
 
-    /// Allocates the groups for the given channel sets (each sorted) and fills Lw_b, stacked vertically, with
-    /// `workers` workers.
-    init(left env: RenormalizedOperators, _ byLeft: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
-         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double], workers: Int = 1) {
+    /// The group layout of an enlarged block for the given channel sets (each sorted), without storage: the caller
+    /// places its ``requiredCount`` doubles in an ``OperatorArena`` by ``fillLeft(from:_:in:at:workers:)`` or
+    /// ``fillRight(from:_:in:at:workers:)`` (one arena holds both sides of an update).
+    init(basis eb: EnlargedBasis, vertical: Bool, channels: [LabelPair: Set<Int>]) {
         basis = eb
-        vertical = true
-        allocate(channels, reusing: &buffer)
+        self.vertical = vertical
+        let n = eb.labels.count
+        var total = 0
+        for (key, set) in channels.sorted(by: { ($0.key.ket, $0.key.bra) < ($1.key.ket, $1.key.bra) }) {
+            guard let b = eb.index(key.bra), let k = eb.index(key.ket) else { continue }
+            let size = eb.dims[b] * eb.dims[k] * set.count
+            if size == 0 { continue }
+            lookup[b * n + k] = groups.count
+            groups.append(Group(bra: b, ket: k, channels: set.sorted(), offset: total,
+                                nonzero: Array(repeating: false, count: set.count)))
+            total += size
+        }
+        requiredCount = total
+    }
+
+    /// Fills Lw_b, stacked vertically, into `arena` from double `offset` on (a new arena when it cannot hold
+    /// ``requiredCount`` doubles there) with `workers` workers.
+    mutating func fillLeft(from env: RenormalizedOperators, _ byLeft: [[SparseMPOTensor.Entry]], in arena: OperatorArena,
+                           at offset: Int = 0, workers: Int = 1) {
+        assert(vertical, "Lw is stacked vertically")
+        place(in: arena, at: offset)
+        let eb = basis
         fill(from: env, byLeft, middle: { $0.b }, workers: workers) { dst, bra, _, k, c in
             // Lw_b[(l′ s′), (l s)] += v L_a[l′, l], block p at rows p n′, leading dimension k n′.
             let np = eb.dims[bra]
@@ -85,17 +113,29 @@ struct EnlargedOperators {
         }
     }
 
-    /// The enlarged right block, as stacked transposes Rw_bᵀ.
-    init(right env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], basis eb: EnlargedBasis,
-         channels: [LabelPair: Set<Int>], reusing buffer: inout [Double], workers: Int = 1) {
-        basis = eb
-        vertical = false
-        allocate(channels, reusing: &buffer)
+    /// Fills the enlarged right block, as stacked transposes Rw_bᵀ, into `arena` from double `offset` on (a new
+    /// arena when it cannot hold ``requiredCount`` doubles there).
+    mutating func fillRight(from env: RenormalizedOperators, _ byRight: [[SparseMPOTensor.Entry]], in arena: OperatorArena,
+                            at offset: Int = 0, workers: Int = 1) {
+        assert(!vertical, "Rwᵀ is stacked horizontally")
+        place(in: arena, at: offset)
+        let eb = basis
         fill(from: env, byRight, middle: { $0.a }, workers: workers) { dst, _, ket, k, c in
             // Rw_bᵀ[(s r), (s′ r′)] += v R_c[r′, r]ᵀ, block p at rows p m, leading dimension k m.
             let m = eb.dims[ket]
             BlockStack.axpyTransposed(c.value, c.block, lds: c.rows, dst + c.position * m + c.ketPart + k * m * c.braPart,
                                       ldd: k * m, r: c.rows, c: c.cols)
+        }
+    }
+
+    /// Places the groups in `arena` at `offset`, or at the front of a new arena when they do not fit there.
+    private mutating func place(in arena: OperatorArena, at offset: Int) {
+        if offset >= 0, offset + requiredCount <= arena.capacity {
+            self.arena = arena
+            arenaOffset = offset
+        } else {
+            self.arena = OperatorArena(capacity: requiredCount)
+            arenaOffset = 0
         }
     }
 
@@ -141,8 +181,8 @@ struct EnlargedOperators {
             }
             let runs = Workers.balancedRanges(costs, count: workers)
             let targets = groups
-            storage.withUnsafeMutableBufferPointer { st in
-                let base = st.baseAddress!
+            let base = storage
+            withExtendedLifetime(arena) {
                 Workers.run(runs.count) { worker in
                     for gi in runs[worker] {
                         let g = targets[gi], dst = base + g.offset
@@ -153,38 +193,6 @@ struct EnlargedOperators {
             }
         }
         self.groups = groups
-    }
-
-    /// Lays out the groups, taking over `buffer`'s allocation (callers hand the storage of the previous update
-    /// back, so large blocks are not re-faulted from the kernel every update). The storage is not zeroed here:
-    /// ``fill(from:_:middle:workers:add:)`` zeroes each group in the worker that fills it.
-    private mutating func allocate(_ channels: [LabelPair: Set<Int>], reusing buffer: inout [Double]) {
-        let n = basis.labels.count
-        var total = 0
-        for (key, set) in channels.sorted(by: { ($0.key.ket, $0.key.bra) < ($1.key.ket, $1.key.bra) }) {
-            guard let b = basis.index(key.bra), let k = basis.index(key.ket) else { continue }
-            let size = basis.dims[b] * basis.dims[k] * set.count
-            if size == 0 { continue }
-            lookup[b * n + k] = groups.count
-            groups.append(Group(bra: b, ket: k, channels: set.sorted(), offset: total,
-                                nonzero: Array(repeating: false, count: set.count)))
-            total += size
-        }
-        if buffer.count >= total {
-            storage = buffer
-        } else {
-            // 1/8 headroom: blocks grow by a few states per update along a sweep.
-            let count = total + total / 8
-            storage = LargeBuffer.uninitialized(count: count)
-        }
-        buffer = []
-    }
-
-    /// Hands the storage back for reuse by the next update.
-    mutating func releaseStorage() -> [Double] {
-        let s = storage
-        storage = []
-        return s
     }
 
     @inline(__always)
@@ -235,12 +243,15 @@ struct EnlargedOperators {
             scratchPointers.append((scratch.reserve(worker: worker, slot: 3, count: Swift.max(first, 1)),
                                     scratch.reserve(worker: worker, slot: 4, count: Swift.max(second, 1))))
         }
-        var data = buffer.count >= total ? buffer : LargeBuffer.uninitialized(count: total)
+        // A handed-over buffer much longer than needed (the other side's environment at this bond) would stay that
+        // long for the rest of the sweep; it is reused only when it wastes at most 1/8.
+        var data = buffer.count >= total && buffer.count - total <= total / 8 ? buffer : LargeBuffer.uninitialized(count: total)
         buffer = []
         let dims = basis.dims, vertical = self.vertical
-        storage.withUnsafeBufferPointer { st in
+        let source = storage
+        withExtendedLifetime(arena) {
             data.withUnsafeMutableBufferPointer { dp in
-                let source = st.baseAddress!, target = dp.baseAddress!
+                let target = dp.baseAddress!
                 Workers.run(runs.count) { worker in
                     let (work, work2) = scratchPointers[worker]
                     for task in tasks[runs[worker]] {

@@ -9,7 +9,9 @@ import LowRankKernels
 /// pair of sectors are stacked, so each product is two GEMMs per sector pair whatever the number of channels
 /// — the superblock form of White (1992) and of block2's fused two-site operators. The renormalized
 /// operators of the next bond are Uᵀ Lw_b U (or Vᵀ Rw_b V), so environments cost no extra contraction, and
-/// they are stored block-sparse (``RenormalizedOperators``): memory follows the nonzero blocks, not χ²·w. The
+/// they are stored block-sparse (``RenormalizedOperators``): memory follows the nonzero blocks, not χ²·w. Memory is
+/// held to one update's operators (both sides in one ``OperatorArena``) plus the environments the rest of the sweep
+/// reads (a bond's stale environment is dropped once the centre passes it). The
 /// local eigenproblem is solved by Davidson's method preconditioned with the diagonal of H_eff
 /// (``DavidsonEigensolver``), as in Block and block2.
 ///
@@ -28,8 +30,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
     private var leftEnv: [RenormalizedOperators?]
     private var rightEnv: [RenormalizedOperators?]
     private(set) var spectra: [[Double]]
-    /// Storage handed from one update to the next (enlarged operators and product scratch).
-    private var poolLeft: [Double] = [], poolRight: [Double] = []
+    /// Storage of the enlarged operators, handed from one update to the next.
+    private var arena = OperatorArena(capacity: 0)
     /// Per-worker product buffers, kept across updates.
     private let productScratch = WorkerScratch()
     /// Workers of the H_eff products (BLAS single-threaded inside them).
@@ -92,13 +94,13 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         rightEnv[L] = .boundary(bases[L].charges[0])
         for k in stride(from: L - 1, through: 2, by: -1) {
             let rightBlock = EnlargedBasis(bond: bases[k + 1], siteCharges: siteQ[k], left: false)
-            var rw = EnlargedOperators(right: rightEnv[k + 1]!, byRight[k], basis: rightBlock,
-                                       channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], rightBlock),
-                                       reusing: &poolRight, workers: self.threads)
+            var rw = EnlargedOperators(basis: rightBlock, vertical: false,
+                                       channels: EnlargedOperators.rightCandidates(rightEnv[k + 1]!, byRight[k], rightBlock))
+            reserveArena(rw.requiredCount)
+            rw.fillRight(from: rightEnv[k + 1]!, byRight[k], in: arena, workers: self.threads)
             var none: [Double] = []
             rightEnv[k] = rw.renormalized(BlockIsometry(sites[k], bond: bases[k], enlarged: rightBlock), newBasis: bases[k],
                                           tally: tally, workers: self.threads, reusing: &none, scratch: productScratch)
-            poolRight = rw.releaseStorage()
         }
     }
 
@@ -130,7 +132,7 @@ final class EnlargedBlockSweepEngine: SweepRunner {
 
     /// The two-site problem of bond (i, i+1) (ITensor's `position!`): the enlarged blocks either side, the vector
     /// layout, the enlarged operators Lw_b, Rw_b over the channels both sides use, and H_eff on them. Valid while
-    /// sites < i are in left form and sites > i+1 in right form; ``release(_:)`` hands its storage back.
+    /// sites < i are in left form and sites > i+1 in right form.
     struct TwoSiteProblem {
         let bond: Int
         let leftBlock: EnlargedBasis
@@ -150,33 +152,45 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         let rc = EnlargedOperators.rightCandidates(rightEnv[i + 2]!, byRight[i + 1], rightBlock)
         var merged = lc
         for (key, set) in rc { merged[key, default: []].formUnion(set) }
-        let lw = EnlargedOperators(left: leftEnv[i]!, byLeft[i], basis: leftBlock, channels: merged, reusing: &poolLeft,
-                                   workers: threads)
-        let rw = EnlargedOperators(right: rightEnv[i + 2]!, byRight[i + 1], basis: rightBlock, channels: merged,
-                                   reusing: &poolRight, workers: threads)
+        var lw = EnlargedOperators(basis: leftBlock, vertical: true, channels: merged)
+        var rw = EnlargedOperators(basis: rightBlock, vertical: false, channels: merged)
+        reserveArena(lw.requiredCount + rw.requiredCount)
+        lw.fillLeft(from: leftEnv[i]!, byLeft[i], in: arena, workers: threads)
+        rw.fillRight(from: rightEnv[i + 2]!, byRight[i + 1], in: arena, at: lw.requiredCount, workers: threads)
         let h = EnlargedHamiltonian(lw: lw, rw: rw, layout: (layout.offset, layout.rightIndex), dimension: layout.count,
                                     workers: threads, scratch: productScratch)
         return TwoSiteProblem(bond: i, leftBlock: leftBlock, rightBlock: rightBlock, layout: layout, lw: lw, rw: rw,
                               hamiltonian: h)
     }
 
-    /// The storage of an environment about to be replaced (the environment is cleared so the array is unique).
-    private static func takeStorage(_ environment: inout RenormalizedOperators?) -> [Double] {
-        let storage = environment?.storage ?? []
-        environment = nil
-        return storage
+    /// Drops the environments and the operator arena (the largest allocations of a run) after the last sweep.
+    func releaseWorkspace() {
+        arena = OperatorArena(capacity: 0)
+        leftEnv = Array(repeating: nil, count: L + 1)
+        rightEnv = Array(repeating: nil, count: L + 1)
     }
 
-    /// Returns a problem's operator and product storage to the pools for the next update.
-    func release(_ problem: inout TwoSiteProblem) {
-        poolLeft = problem.lw.releaseStorage()
-        poolRight = problem.rw.releaseStorage()
+    /// Makes ``arena`` hold `count` doubles for the next operators: the current one when it is large enough and no
+    /// live problem still uses it (so a problem a caller keeps is never overwritten), otherwise a new one.
+    private func reserveArena(_ count: Int) {
+        if !isKnownUniquelyReferenced(&arena) || arena.capacity < count {
+            arena = OperatorArena(capacity: count + count / OperatorArena.headroom)
+        }
+    }
+
+    /// Clears both environments of `bond`, returning the longer storage for the environment about to be built there.
+    /// Once the centre passes a bond, its environment on the far side includes the site just updated and is stale;
+    /// dropping it holds only the environments the rest of the sweep reads (each bond's is rebuilt on the way back).
+    private func takeStaleStorage(at bond: Int) -> [Double] {
+        let left = leftEnv[bond]?.storage ?? [], right = rightEnv[bond]?.storage ?? []
+        leftEnv[bond] = nil
+        rightEnv[bond] = nil
+        return left.count >= right.count ? left : right
     }
 
     func update(_ i: Int, rightward: Bool, _ p: DMRG.SweepParameters) throws -> LocalUpdate {
         let flopsBefore = tally.flops
-        var problem = problem(at: i)
-        defer { release(&problem) }
+        let problem = problem(at: i)
         let x0 = guess(i, rightward: rightward, leftBlock: problem.leftBlock, rightBlock: problem.rightBlock,
                        layout: problem.layout)
         let r = try DMRG.lowestEigenpair(of: problem.hamiltonian, start: x0, p, maxKrylovDimension: maxKrylovDimension,
@@ -374,13 +388,13 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         if rightward {
             sites[i] = SiteForm(orientation: .left, blocks: keptBlocks)
             sites[i + 1] = SiteForm(orientation: .right, blocks: centre)
-            var reuse = Self.takeStorage(&leftEnv[i + 1])
+            var reuse = takeStaleStorage(at: i + 1)
             leftEnv[i + 1] = problem.lw.renormalized(isometry, newBasis: basis, tally: tally, workers: threads, reusing: &reuse,
                                                      scratch: productScratch)
         } else {
             sites[i + 1] = SiteForm(orientation: .right, blocks: keptBlocks)
             sites[i] = SiteForm(orientation: .left, blocks: centre)
-            var reuse = Self.takeStorage(&rightEnv[i + 1])
+            var reuse = takeStaleStorage(at: i + 1)
             rightEnv[i + 1] = problem.rw.renormalized(isometry, newBasis: basis, tally: tally, workers: threads,
                                                       reusing: &reuse, scratch: productScratch)
         }
@@ -401,8 +415,8 @@ final class EnlargedBlockSweepEngine: SweepRunner {
         for (index, g) in op.groups.enumerated() { groupsByBra[g.bra].append(index) }
         let bras = (0..<side.labels.count).filter { !groupsByBra[$0].isEmpty }
         struct Perturbation { var acc: [Double]?; var norm: Double; var flops: Double }
-        let perturbations = try op.storage.withUnsafeBufferPointer { st in
-            let storage = st.baseAddress!
+        let perturbations = try withExtendedLifetime(op) {
+            let storage = op.storage
             return try Workers.map(bras.map { Double(groupsByBra[$0].count * side.dims[$0]) }, workers: threads) { index in
                 let bra = bras[index], nb = side.dims[bra]
                 var acc: [Double]? = nil
@@ -590,20 +604,18 @@ final class EnlargedHamiltonian: ProjectedHamiltonian {
     /// sector to itself (Davidson's preconditioner).
     func diagonal(counting tally: FlopTally) -> [Double]? {
         var d = [Double](repeating: 0, count: dimension)
-        lw.storage.withUnsafeBufferPointer { lp in
-            rw.storage.withUnsafeBufferPointer { rp in
-                for it in items where it.xIn == it.xOut {
-                    let k = it.k, n = it.n, m = it.m
-                    var dl = [Double](repeating: 0, count: n * k), dr = [Double](repeating: 0, count: m * k)
-                    for p in 0..<k {
-                        for i in 0..<n { dl[i + n * p] = lp[it.lwOffset + (p * n + i) + k * n * i] }
-                        for j in 0..<m { dr[j + m * p] = rp[it.rwOffset + (p * m + j) + k * m * j] }
-                    }
-                    d.withUnsafeMutableBufferPointer { db in
-                        tally.gemm(.none, .transpose, m: n, n: m, k: k, a: dl, lda: n, b: dr, ldb: m, beta: 1,
-                                        c: db.baseAddress! + it.xIn, ldc: n)
-                    }
-                }
+        // The operators keep their arena alive as long as this Hamiltonian lives.
+        let lp = lw.storage, rp = rw.storage
+        for it in items where it.xIn == it.xOut {
+            let k = it.k, n = it.n, m = it.m
+            var dl = [Double](repeating: 0, count: n * k), dr = [Double](repeating: 0, count: m * k)
+            for p in 0..<k {
+                for i in 0..<n { dl[i + n * p] = lp[it.lwOffset + (p * n + i) + k * n * i] }
+                for j in 0..<m { dr[j + m * p] = rp[it.rwOffset + (p * m + j) + k * m * j] }
+            }
+            d.withUnsafeMutableBufferPointer { db in
+                tally.gemm(.none, .transpose, m: n, n: m, k: k, a: dl, lda: n, b: dr, ldb: m, beta: 1,
+                           c: db.baseAddress! + it.xIn, ldc: n)
             }
         }
         return d
@@ -611,21 +623,17 @@ final class EnlargedHamiltonian: ProjectedHamiltonian {
 
     func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
         y.update(repeating: 0, count: dimension)
-        lw.storage.withUnsafeBufferPointer { lp in
-            rw.storage.withUnsafeBufferPointer { rp in
-                let l = lp.baseAddress!, r = rp.baseAddress!
-                Workers.run(runs.count) { worker in
-                    let out = partial[worker] ?? y, t1 = first[worker], t2 = second[worker]
-                    if worker > 0 { for block in touched[worker] { (out + block.offset).update(repeating: 0, count: block.count) } }
-                    for it in items[runs[worker]] {
-                        // T₁ = Lw (k np × n) X (n × m); restack to np × (k m); Y += T₂ Rw (k m × mp).
-                        BufferBLAS.gemm(.none, .none, m: it.k * it.np, n: it.m, k: it.n, a: l + it.lwOffset,
-                                        lda: it.k * it.np, b: x + it.xIn, ldb: it.n, c: t1, ldc: it.k * it.np)
-                        BlockStack.verticalToHorizontal(t1, t2, k: it.k, r: it.np, c: it.m)
-                        BufferBLAS.gemm(.none, .none, m: it.np, n: it.mp, k: it.k * it.m, a: t2, lda: it.np,
-                                        b: r + it.rwOffset, ldb: it.k * it.m, beta: 1, c: out + it.xOut, ldc: it.np)
-                    }
-                }
+        let l = lw.storage, r = rw.storage  // alive with the operators, which this Hamiltonian holds
+        Workers.run(runs.count) { worker in
+            let out = partial[worker] ?? y, t1 = first[worker], t2 = second[worker]
+            if worker > 0 { for block in touched[worker] { (out + block.offset).update(repeating: 0, count: block.count) } }
+            for it in items[runs[worker]] {
+                // T₁ = Lw (k np × n) X (n × m); restack to np × (k m); Y += T₂ Rw (k m × mp).
+                BufferBLAS.gemm(.none, .none, m: it.k * it.np, n: it.m, k: it.n, a: l + it.lwOffset,
+                                lda: it.k * it.np, b: x + it.xIn, ldb: it.n, c: t1, ldc: it.k * it.np)
+                BlockStack.verticalToHorizontal(t1, t2, k: it.k, r: it.np, c: it.m)
+                BufferBLAS.gemm(.none, .none, m: it.np, n: it.mp, k: it.k * it.m, a: t2, lda: it.np,
+                                b: r + it.rwOffset, ldb: it.k * it.m, beta: 1, c: out + it.xOut, ldc: it.np)
             }
         }
         for worker in runs.indices.dropFirst() {
