@@ -44,4 +44,14 @@ import LowRankKernels
         #expect(a.columns(1..<3) == (try Matrix<Double>([[2, 3], [5, 6]])))
         #expect(a.frobeniusNorm == (91.0).squareRoot())
     }
+
+    /// The Gram matrix by `dsyrk` fills both triangles: it equals Aᵀ A by hand on a 3 × 2 matrix (entries of the
+    /// normal equations: 1+9+25, 2+12+30, 4+16+36) and the GEMM Aᴴ A for a complex one (no syrk there).
+    @Test func gramMatrixIsTheNormalMatrix() throws {
+        let a = try Matrix<Double>([[1, 2], [3, 4], [5, 6]])
+        #expect(try a.gram() == (try Matrix<Double>([[35, 44], [44, 56]])))
+        let c = try Matrix<Complex<Double>>(rows: 2, columns: 2, elements: [Complex(1, 1), Complex(0, 2), Complex(3, 0), Complex(1, -1)])
+        #expect(try c.gram() == (try Matrix.product(c, .adjoint, c, .none)))
+        #expect(try Matrix<Double>(rows: 4, columns: 0).gram().rows == 0)
+    }
 }

@@ -57,7 +57,7 @@ extension Matrix {
         try requireFinite("A")
         var q = self
         for _ in 0..<Swift.max(1, passes) {
-            let e = try Matrix.product(q, .adjoint, q, .none).symmetricEigen(vectors: true)
+            let e = try q.gram().symmetricEigen(vectors: true)
             guard let smallest = e.eigenvalues.first, let largest = e.eigenvalues.last, largest > 0,
                   smallest > 1e-12 * largest else { return try orthonormalized() }
             var v = e.eigenvectors

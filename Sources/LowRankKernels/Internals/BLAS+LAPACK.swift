@@ -121,6 +121,12 @@ extension Double {
         cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, i32(n), i32(k), alpha, a, i32(lda), beta, c, i32(ldc))
     }
 
+    /// `C ← α Aᵀ A + β C` on the lower triangle of the n×n C, with A k×n (BLAS `dsyrk`, transposed).
+    public static func _syrkLowerTransposed(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int, beta: Double,
+                                            c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, i32(n), i32(k), alpha, a, i32(lda), beta, c, i32(ldc))
+    }
+
     // The _work entry points skip LAPACKE's NaN scan of the input; callers check finiteness (Matrix.cholesky) or own
     // the data (BufferLAPACK's engines).
     public static func _potrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int32 {

@@ -192,16 +192,20 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Equatable {
     }
 
     /// `true` when every element is finite.
-    @inlinable
     public var isFinite: Bool {
-        elements.withUnsafeBufferPointer { p in
-            for v in p where !v.isFiniteValue { return false }
-            return true
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Complex<Double>)
+        get {
+            elements.withUnsafeBufferPointer { p in
+                for v in p where !v.isFiniteValue { return false }
+                return true
+            }
         }
     }
 
     /// Throws ``LinearAlgebraError/nonFinite(argument:)`` when an element is NaN or ±Inf.
-    @inlinable
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Complex<Double>)
     public func requireFinite(_ argument: String) throws {
         guard isFinite else { throw LinearAlgebraError.nonFinite(argument: argument) }
     }

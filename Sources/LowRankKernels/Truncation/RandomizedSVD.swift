@@ -32,7 +32,21 @@ public enum RandomizedSVD {
 
     /// The rank-k randomized SVD of any ``MatrixOperator`` (dense, sparse or user-supplied).
     public static func compute<Op: MatrixOperator>(_ a: Op, options: Options) throws -> TruncatedSVD<Op.Scalar> {
-        typealias S = Op.Scalar
+        try compute(Products(rows: a.rows, columns: a.columns, applied: a.applied(to:), adjointApplied: a.adjointApplied(to:)),
+                    options: options)
+    }
+
+    /// An operator seen only through its two products, so that the algorithm below is compiled once per scalar
+    /// type (specialized for `Double` and `Complex<Double>`) instead of running generically over every operator type.
+    struct Products<S: LinearAlgebraScalar> {
+        let rows: Int, columns: Int
+        let applied: (Matrix<S>) throws -> Matrix<S>
+        let adjointApplied: (Matrix<S>) throws -> Matrix<S>
+    }
+
+    @_specialize(where S == Double)
+    @_specialize(where S == Complex<Double>)
+    static func compute<S: LinearAlgebraScalar>(_ a: Products<S>, options: Options) throws -> TruncatedSVD<S> {
         let m = a.rows, n = a.columns, p = Swift.min(m, n)
         guard m > 0, n > 0 else { throw LinearAlgebraError.emptyMatrix(argument: "A") }
         guard options.rank >= 1, options.rank <= p else {
@@ -46,39 +60,75 @@ public enum RandomizedSVD {
         var gen = SeededGenerator(seed: options.seed)
         let omega = Matrix<S>.randomNormal(rows: n, columns: l, using: &gen)
         // Orthonormalization of the tall sketches by their Gram matrix (BLAS-3; Householder when ill-conditioned).
-        // The block Krylov basis is orthonormalized as a whole at the end, so its blocks need one pass only.
-        let passes = options.blockKrylov && options.powerIterations > 0 ? 1 : 2
-        var q = try a.applied(to: omega).orthonormalizedByGram(passes: passes)
-        var krylov = q
+        // The block Krylov basis is projected as a whole at the end (``rayleighRitz(basis:adjointProducts:rank:)``,
+        // which does not need orthonormal blocks), so its blocks need one pass only.
+        let krylovRun = options.blockKrylov && options.powerIterations > 0
+        let passes = krylovRun ? 1 : 2
+        var q = try a.applied(omega).orthonormalizedByGram(passes: passes)
+        // The basis K = [q₀, q₁, …] and Aᴴ K, whose blocks Aᴴ q_j the iteration computes anyway.
+        var krylov = q, adjointKrylov = Matrix<S>(rows: n, columns: 0)
         for _ in 0..<options.powerIterations {
-            let z = try a.adjointApplied(to: q).orthonormalizedByGram(passes: passes)
-            q = try a.applied(to: z).orthonormalizedByGram(passes: passes)
-            if options.blockKrylov { try krylov.appendColumns(q) }
+            let adjointProduct = try a.adjointApplied(q)
+            if krylovRun { try adjointKrylov.appendColumns(adjointProduct) }
+            let z = try adjointProduct.orthonormalizedByGram(passes: passes)
+            q = try a.applied(z).orthonormalizedByGram(passes: passes)
+            if krylovRun { try krylov.appendColumns(q) }
         }
-        if options.blockKrylov && options.powerIterations > 0 {
-            q = try krylov.orthonormalized()
-            if q.columns > m { q = q.columns(0..<m) }
-            // Rayleigh–Ritz through the small Gram: W = Aᴴ Q, Wᴴ W = Qᴴ A Aᴴ Q = V Λ Vᴴ, U = Q V, σ = √λ,
-            // Vᴴ_A = Σ⁻¹ (W V)ᴴ. Cheaper than the SVD of the wide Qᴴ A; squaring only costs relative accuracy in
-            // singular values far below σ₁ (ε σ₁²/σ_k²).
-            let w = try a.adjointApplied(to: q)
-            let gram = try Matrix.product(w, .adjoint, w, .none)
-            let e = try gram.symmetricEigen(vectors: true)
-            let all = e.eigenvalues.reversed().map { Swift.max($0, 0).squareRoot() }
-            let k = options.rank
-            let v = try Matrix<S>(rows: gram.rows, columns: k, elements: e.leadingEigenvectors(k))
-            let u = try Matrix.product(q, .none, v, .none)
-            var vt = try Matrix.product(w, .none, v, .none).adjoint        // k × n
-            vt.scaleRows(by: all.prefix(k).map { $0 > 0 ? 1 / $0 : 0 })
-            return TruncatedSVD(u: u, singularValues: Array(all.prefix(k)), vt: vt, allSingularValues: all,
-                                report: TruncationReport(singularValues: all, rank: k))
+        if krylovRun {
+            try adjointKrylov.appendColumns(try a.adjointApplied(q))
+            return try rayleighRitz(basis: krylov, adjointProducts: adjointKrylov, rank: options.rank)
         }
-        let b = try a.adjointApplied(to: q).adjoint  // B = Qᴴ A, l×n
+        let b = try a.adjointApplied(q).adjoint  // B = Qᴴ A, l×n
         let small = try b.svd()
         let k = options.rank
         let u = try Matrix.product(q, .none, small.u.columns(0..<k), .none)
         return TruncatedSVD(u: u, singularValues: Array(small.singularValues.prefix(k)),
                             vt: small.vt.rows(0..<k), allSingularValues: small.singularValues,
                             report: TruncationReport(singularValues: small.singularValues, rank: k))
+    }
+
+    /// Rayleigh–Ritz of A Aᴴ on the span of a block Krylov basis K (blocks each orthonormal, not mutually
+    /// orthogonal) without orthonormalizing K, given W = Aᴴ K: with G = Kᴴ K and H = Wᴴ W, the generalized eigenproblem
+    /// H y = λ G y is reduced by G = V Λ Vᴴ, T = V Λ^-½ over the eigenvalues of G above 1e-10 λ_max (directions of K
+    /// that are numerically dependent are dropped, so ‖T‖² ≤ 10¹⁰/λ_max bounds the amplification of rounding), and
+    /// the eigenproblem of Tᴴ H T = Y M Yᴴ. The k leading Ritz vectors U = K T Y_k, σ = √μ, Vᴴ_A = Σ⁻¹ (W T Y_k)ᴴ; U
+    /// is finally orthonormalized by its own Gram (Löwdin: the smallest change, O(ε κ(G)) here). This is the same
+    /// subspace projection as Householder QR of K followed by the SVD of Qᴴ A (Halko et al. Alg. 5.1), at the cost of
+    /// two Gram matrices instead of the QR.
+    @_specialize(where S == Double)
+    @_specialize(where S == Complex<Double>)
+    static func rayleighRitz<S: LinearAlgebraScalar>(basis k: Matrix<S>, adjointProducts w: Matrix<S>, rank: Int) throws
+        -> TruncatedSVD<S> {
+        let g = try k.gram().symmetricEigen(vectors: true)
+        let largest = g.eigenvalues.last ?? 0
+        guard largest > 0 else { throw LinearAlgebraError.invalidArgument(argument: "A", reason: "the sketch is zero") }
+        let kept = g.eigenvalues.indices.filter { g.eigenvalues[$0] > 1e-10 * largest }
+        var t = Matrix<S>(rows: k.columns, columns: kept.count)
+        for (column, index) in kept.enumerated() {
+            let scale = S(real: 1 / g.eigenvalues[index].squareRoot())
+            for row in 0..<k.columns { t[row, column] = g.eigenvectors[row, index] * scale }
+        }
+        // Tᴴ (Wᴴ W) T: the s × s Gram of W first, then two small products.
+        let h = try w.gram()
+        let reduced = try Matrix.product(t, .adjoint, try Matrix.product(h, .none, t, .none), .none).symmetricEigen(vectors: true)
+        let all = reduced.eigenvalues.reversed().map { Swift.max($0, 0).squareRoot() }
+        let r = Swift.min(rank, kept.count)
+        let y = try Matrix<S>(rows: kept.count, columns: r, elements: reduced.leadingEigenvectors(r))
+        var coefficients = try Matrix.product(t, .none, y, .none)
+        // Löwdin: U ← U (Uᴴ U)^-½, the same transform on the coefficients keeps Vᴴ_A = Σ⁻¹ (Aᴴ U)ᴴ consistent.
+        let u0 = try Matrix.product(k, .none, coefficients, .none)
+        let overlap = try Matrix.product(u0, .adjoint, u0, .none).symmetricEigen(vectors: true)
+        guard let smallest = overlap.eigenvalues.first, smallest > 0 else {
+            throw LinearAlgebraError.invalidArgument(argument: "A", reason: "the Ritz vectors are dependent")
+        }
+        var root = overlap.eigenvectors
+        root.scaleColumns(by: overlap.eigenvalues.map { 1 / $0.squareRoot() })
+        let inverseRoot = try Matrix.product(root, .none, overlap.eigenvectors, .adjoint)
+        coefficients = try Matrix.product(coefficients, .none, inverseRoot, .none)
+        let u = try Matrix.product(u0, .none, inverseRoot, .none)
+        var vt = try Matrix.product(w, .none, coefficients, .none).adjoint        // k × n
+        vt.scaleRows(by: all.prefix(r).map { $0 > 0 ? 1 / $0 : 0 })
+        return TruncatedSVD(u: u, singularValues: Array(all.prefix(r)), vt: vt, allSingularValues: all,
+                            report: TruncationReport(singularValues: all, rank: r))
     }
 }
