@@ -15,6 +15,8 @@ Model of explicit ALS (one iteration = a user half and an item half; blocks bala
            given user block with probability 1/P; users alike. Plus 8 P (P − 1) bytes of counts (two all-to-alls)
            and four all-reduces of a few doubles.
   messages 2 all-to-alls of up to P − 1 messages each, 4 all-reduces of 2 log₂ P steps.
+Implicit ALS (`bytes --implicit`): the same with k doubles per column (no biases), plus the all-reduces of the two
+  k × k Gram matrices; compute 2 nnz k (steps + 2) + (m + n) (steps + 1) k² per iteration with CG.
 """
 import argparse, math, sys
 
@@ -23,7 +25,7 @@ LATENCY_S = 2e-6                  # network latency per message
 CORES = 32                        # cores per node; one rank per node, 32 threads
 
 
-def predicted_bytes(path, ranks, k):
+def predicted_bytes(path, ranks, k, implicit=False):
     users, items = {}, {}
     with open(path, "rb") as f:
         for line in f:
@@ -35,6 +37,12 @@ def predicted_bytes(path, ranks, k):
     keep = 1 - 1 / ranks
     needed = sum((ranks - 1) * (1 - keep ** n) for n in items.values()) \
         + sum((ranks - 1) * (1 - keep ** n) for n in users.values())
+    if implicit:
+        # k doubles per column (no biases); all-reduces of G_X (k²), of G_Y with three sums (k² + 3), the slowest
+        # time, and the two agreements (max-loc pairs).
+        reduced = 2 * 8 * k * k + 2 * 8 * (k * k + 3) + 2 * 8 + 2 * 2 * 12
+        small = 2 * 4 * ranks * (ranks - 1) + ranks * reduced * (ranks - 1) // ranks
+        return 8 * k * needed + small, len(users), len(items), sum(users.values())
     small = 2 * 4 * ranks * (ranks - 1) + ranks * (2 * 32 + 2 * 8 + 2 * 2 * 12) * (ranks - 1) // ranks
     return 8 * (k + 1) * needed + small, len(users), len(items), sum(users.values())
 
@@ -122,6 +130,7 @@ def main():
     b.add_argument("ratings")
     b.add_argument("--ranks", type=int, required=True)
     b.add_argument("--rank", type=int, required=True)
+    b.add_argument("--implicit", action="store_true", help="implicit ALS (k doubles per column, Gram all-reduces)")
     p = sub.add_parser("project")
     p.add_argument("--als-gflops", type=float, required=True, help="explicit ALS flops per second per core (G)")
     p.add_argument("--cholesky-gflops", type=float, required=True, help="pivoted Cholesky update rate per core (G)")
@@ -129,7 +138,7 @@ def main():
     p.add_argument("--overhead-us", type=float, required=True, help="per-message software overhead (µs)")
     a = ap.parse_args()
     if a.command == "bytes":
-        total, users, items, nnz = predicted_bytes(a.ratings, a.ranks, a.rank)
+        total, users, items, nnz = predicted_bytes(a.ratings, a.ranks, a.rank, a.implicit)
         print(f"{users} users, {items} items, {nnz} ratings; P = {a.ranks}, k = {a.rank}: "
               f"predicted {total:.0f} bytes per iteration")
     else:

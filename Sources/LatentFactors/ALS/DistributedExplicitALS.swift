@@ -47,14 +47,17 @@ public enum DistributedExplicitALS {
         var sendColumns: [[Int]]     // per destination rank: this rank's own columns (global) that it needs, in order
     }
 
-    /// Contiguous ranges of 0 ..< offsets.count − 1 with about equal numbers of entries, one per rank.
-    static func blocks(_ offsets: [Int], parts: Int) -> [Range<Int>] {
-        let rows = offsets.count - 1, total = offsets[rows]
+    /// Contiguous ranges of 0 ..< offsets.count − 1 with about equal cost, one per rank: a row costs its number of
+    /// entries plus `rowWeight` (the row's fixed work in entries' worth: the k × k solve of implicit ALS).
+    static func blocks(_ offsets: [Int], parts: Int, rowWeight: Double = 0) -> [Range<Int>] {
+        let rows = offsets.count - 1
+        func cost(_ row: Int) -> Double { Double(offsets[row]) + rowWeight * Double(row) }
+        let total = cost(rows)
         var bounds = [0]
         var row = 0
         for part in 1..<parts {
-            let target = total * part / parts
-            while row < rows && offsets[row] < target { row += 1 }
+            let target = total * Double(part) / Double(parts)
+            while row < rows && cost(row) < target { row += 1 }
             bounds.append(Swift.max(bounds[bounds.count - 1], row))
         }
         bounds.append(rows)
@@ -89,29 +92,32 @@ public enum DistributedExplicitALS {
     }
 
     /// The other side's factors and biases in this side's compact slots: one all-to-all of the columns each rank
-    /// needs from this one ((k + 1) doubles per column, biases last).
-    static func exchange(_ side: Side, ownFactors: Matrix<Double>, ownBiases: [Double], ownFirst: Int, k: Int,
+    /// needs from this one ((k + 1) doubles per column, biases last; k doubles and no biases when `ownBiases` is nil,
+    /// as implicit ALS has none).
+    static func exchange(_ side: Side, ownFactors: Matrix<Double>, ownBiases: [Double]?, ownFirst: Int, k: Int,
                          communicator: Communicator) throws -> (Matrix<Double>, [Double]) {
+        let width = ownBiases == nil ? k : k + 1
         let packed: [[Double]] = side.sendColumns.map { columns in
             var block = [Double]()
-            block.reserveCapacity(columns.count * (k + 1))
+            block.reserveCapacity(columns.count * width)
             for column in columns {
                 let local = column - ownFirst
                 block.append(contentsOf: ownFactors.elements[(local * k)..<((local + 1) * k)])
-                block.append(ownBiases[local])
+                if let ownBiases { block.append(ownBiases[local]) }
             }
             return block
         }
         let received = try communicator.alltoallv(packed)
         let slots = side.slotStart[communicator.size]
-        var factors = [Double](repeating: 0, count: slots * k), biases = [Double](repeating: 0, count: slots)
+        var factors = [Double](repeating: 0, count: slots * k)
+        var biases = [Double](repeating: 0, count: ownBiases == nil ? 0 : slots)
         for q in 0..<communicator.size {
             let block = received[q]
             for (n, slot) in (side.slotStart[q]..<side.slotStart[q + 1]).enumerated() {
-                let base = n * (k + 1)
-                guard base + k < block.count else { break }
+                let base = n * width
+                guard base + width <= block.count else { break }
                 for a in 0..<k { factors[slot * k + a] = block[base + a] }
-                biases[slot] = block[base + k]
+                if ownBiases != nil { biases[slot] = block[base + k] }
             }
         }
         return (try Matrix(rows: k, columns: slots, elements: factors), biases)

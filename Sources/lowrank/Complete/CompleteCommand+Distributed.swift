@@ -5,26 +5,30 @@ import LowRankDistributed
 import LowRankKernels
 
 extension CompleteCommand {
-    /// Explicit ALS over the ranks of `mpirun` (``DistributedExplicitALS``): every rank reads the ratings and makes the
-    /// same split, fits its blocks, and ends with the whole model; the progress line (rank 0) shows the slowest rank's
-    /// time and the bytes all ranks have sent. Test RMSE is measured once, on the final model.
+    /// Explicit ALS (``DistributedExplicitALS``) or implicit ALS (``DistributedImplicitALS``) over the ranks of
+    /// `mpirun`: every rank reads the ratings and makes the same split, fits its blocks, and ends with the whole model;
+    /// the progress line (rank 0) shows the slowest rank's time and the bytes all ranks have sent. Test RMSE is
+    /// measured once, on the final model (explicit only, as in a single-process run).
     func fitDistributed(_ train: Ratings, rank: Int, lambda: Double, communicator: Communicator,
                         evaluation: CompletionEvaluation?, progress: ProgressLine) throws -> (CompletionFit, DistributedExplicitALS.Result) {
-        var options = ExplicitALSOptions(rank: rank, lambda: lambda,
-                                         scaling: (lambdaScale ?? .count) == .count ? .countScaled : .plain,
-                                         biases: biases, maxIterations: iterations ?? 10, seed: seed,
-                                         threads: workerThreads, gramPrecision: precision ?? .double)
-        options.tolerance = 0
-        let r = try DistributedExplicitALS.fit(train, options: options, communicator: communicator) { entry in
+        let observer: (DistributedExplicitALS.Record) -> Void = { entry in
             var line = String(format: "iteration %d  objective %.6g", entry.record.iteration, entry.record.objective)
             if let rmse = entry.record.trainRMSE { line += String(format: "  train RMSE %.4f", rmse) }
             line += String(format: "  %.1f s (slowest of %d ranks)  %@ sent", entry.slowestRankSeconds, communicator.size,
                            Self.bytesText(entry.bytesCommunicated))
             progress.update(line)
         }
+        let r: DistributedExplicitALS.Result
+        if method == .implicit {
+            r = try DistributedImplicitALS.fit(train, options: implicitOptions(rank: rank, lambda: lambda),
+                                               communicator: communicator, observer: observer)
+        } else {
+            r = try DistributedExplicitALS.fit(train, options: explicitOptions(rank: rank, lambda: lambda),
+                                               communicator: communicator, observer: observer)
+        }
         let history = r.history.map(\.record)
         var tests = [Double?](repeating: nil, count: history.count)
-        if !tests.isEmpty, let evaluation { tests[tests.count - 1] = evaluation.errors(r.model).rmse }
+        if !tests.isEmpty, method != .implicit, let evaluation { tests[tests.count - 1] = evaluation.errors(r.model).rmse }
         return (CompletionFit(model: r.model, history: history, testRMSE: tests, certificate: nil), r)
     }
 

@@ -11,21 +11,11 @@ extension CompleteCommand {
         let watch: (IterationRecord, FactorModel) -> Void = { record, model in tests.append(observer(record, model)) }
         switch method {
         case .als:
-            var options = ExplicitALSOptions(rank: rank, lambda: lambda,
-                                             scaling: (lambdaScale ?? .count) == .count ? .countScaled : .plain,
-                                             biases: biases, maxIterations: iterations ?? 10, seed: seed,
-                                             threads: workerThreads, gramPrecision: precision ?? .double)
-            options.tolerance = 0
-            let r = try ExplicitALS.fit(train, options: options, initial: warm, observer: watch)
+            let r = try ExplicitALS.fit(train, options: explicitOptions(rank: rank, lambda: lambda), initial: warm,
+                                        observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
         case .implicit:
-            let steps = cgSteps ?? 3
-            let options = ImplicitALSOptions(rank: rank, lambda: lambda, alpha: alpha ?? 1,
-                                             confidence: confidence == .hkv ? .hkv : .implicit,
-                                             solver: steps == 0 ? .cholesky : .conjugateGradient(steps: steps),
-                                             maxIterations: iterations ?? 15, seed: seed, threads: workerThreads,
-                                             precision: precision ?? .double)
-            let r = try ImplicitALS.fit(train, options: options, observer: watch)
+            let r = try ImplicitALS.fit(train, options: implicitOptions(rank: rank, lambda: lambda), observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
         case .softImpute:
             // Centred by the training mean (μ is then the model's global mean): the nuclear norm shrinks deviations from μ.
@@ -55,5 +45,25 @@ extension CompleteCommand {
             let r = try MaskedNMF.fit(train, options: options, observer: watch)
             return CompletionFit(model: r.model, history: r.history, testRMSE: tests, certificate: nil)
         }
+    }
+
+    /// The explicit-ALS options of the command line (a fixed number of iterations), for both fits.
+    func explicitOptions(rank: Int, lambda: Double) -> ExplicitALSOptions {
+        var options = ExplicitALSOptions(rank: rank, lambda: lambda,
+                                         scaling: (lambdaScale ?? .count) == .count ? .countScaled : .plain,
+                                         biases: biases, maxIterations: iterations ?? 10, seed: seed,
+                                         threads: workerThreads, gramPrecision: precision ?? .double)
+        options.tolerance = 0
+        return options
+    }
+
+    /// The implicit-ALS options of the command line (one place for the single-process and the distributed fit).
+    func implicitOptions(rank: Int, lambda: Double) -> ImplicitALSOptions {
+        let steps = cgSteps ?? 3
+        return ImplicitALSOptions(rank: rank, lambda: lambda, alpha: alpha ?? 1,
+                                  confidence: confidence == .hkv ? .hkv : .implicit,
+                                  solver: steps == 0 ? .cholesky : .conjugateGradient(steps: steps),
+                                  maxIterations: iterations ?? 15, seed: seed, threads: workerThreads,
+                                  precision: precision ?? .double)
     }
 }

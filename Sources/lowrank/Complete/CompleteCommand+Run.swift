@@ -20,8 +20,8 @@ extension CompleteCommand {
             let communicator = try Communicator.world()
             defer { communicator.finalize() }
             let distributed = communicator.size > 1, leader = communicator.rank == 0
-            if distributed && (method != .als || isGrid) {
-                throw ValidationError("mpirun with \(communicator.size) ranks: distributed runs support --method als with one --rank and one --lambda")
+            if distributed && (![.als, .implicit].contains(method) || isGrid) {
+                throw ValidationError("mpirun with \(communicator.size) ranks: distributed runs support --method als or implicit with one --rank and one --lambda")
             }
             try OutputTarget.checkFolder(out, option: "--out", inputs: [ratings] + (test.map { [$0] } ?? []))
             try OutputTarget.checkFile(plot, option: "--plot")
