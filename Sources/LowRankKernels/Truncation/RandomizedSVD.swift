@@ -66,17 +66,18 @@ public enum RandomizedSVD {
         let passes = krylovRun ? 1 : 2
         var q = try a.applied(omega).orthonormalizedByGram(passes: passes)
         // The basis K = [q₀, q₁, …] and Aᴴ K, whose blocks Aᴴ q_j the iteration computes anyway.
-        var krylov = q, adjointKrylov = Matrix<S>(rows: n, columns: 0)
+        var krylov = [q], adjointKrylov: [Matrix<S>] = []
         for _ in 0..<options.powerIterations {
             let adjointProduct = try a.adjointApplied(q)
-            if krylovRun { try adjointKrylov.appendColumns(adjointProduct) }
+            if krylovRun { adjointKrylov.append(adjointProduct) }
             let z = try adjointProduct.orthonormalizedByGram(passes: passes)
             q = try a.applied(z).orthonormalizedByGram(passes: passes)
-            if krylovRun { try krylov.appendColumns(q) }
+            if krylovRun { krylov.append(q) }
         }
         if krylovRun {
-            try adjointKrylov.appendColumns(try a.adjointApplied(q))
-            return try rayleighRitz(basis: krylov, adjointProducts: adjointKrylov, rank: options.rank)
+            adjointKrylov.append(try a.adjointApplied(q))
+            return try rayleighRitz(basis: try side(by: &krylov), adjointProducts: try side(by: &adjointKrylov),
+                                    rank: options.rank)
         }
         let b = try a.adjointApplied(q).adjoint  // B = Qᴴ A, l×n
         let small = try b.svd()
@@ -85,6 +86,24 @@ public enum RandomizedSVD {
         return TruncatedSVD(u: u, singularValues: Array(small.singularValues.prefix(k)),
                             vt: small.vt.rows(0..<k), allSingularValues: small.singularValues,
                             report: TruncationReport(singularValues: small.singularValues, rank: k))
+    }
+
+    /// Blocks with equal row counts side by side, copied once (appending block by block would copy the growing basis
+    /// again at every power iteration); each block is released once copied.
+    static func side<S: LinearAlgebraScalar>(by blocks: inout [Matrix<S>]) throws -> Matrix<S> {
+        let rows = blocks.first?.rows ?? 0
+        var elements: [S] = []
+        elements.reserveCapacity(blocks.reduce(0) { $0 + $1.elements.count })
+        let columns = blocks.reduce(0) { $0 + $1.columns }
+        for index in blocks.indices {
+            guard blocks[index].rows == rows else {
+                throw LinearAlgebraError.dimensionMismatch(operation: "side(by:)", lhs: "\(rows) rows",
+                                                           rhs: blocks[index].shapeDescription)
+            }
+            elements.append(contentsOf: blocks[index].elements)
+            blocks[index] = Matrix<S>(rows: 0, columns: 0)
+        }
+        return try Matrix(rows: rows, columns: columns, elements: elements)
     }
 
     /// Rayleigh–Ritz of A Aᴴ on the span of a block Krylov basis K (blocks each orthonormal, not mutually
