@@ -65,7 +65,7 @@ public enum ImplicitALS {
             g.withUnsafeMutableBufferPointer { pg in
                 guard let a = pf.baseAddress, let c = pg.baseAddress else { return }
                 BufferBLAS.syrkLower(n: k, k: count, a: a, lda: k, c: c, ldc: k)
-                for j in 0..<k { for i in (j + 1)..<Swift.max(j + 1, k) { c[j + i * k] = c[i + j * k] } }
+                BufferBLAS.mirrorLower(n: k, c: c, ldc: k)
             }
         }
         return g

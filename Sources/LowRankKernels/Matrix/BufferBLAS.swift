@@ -41,16 +41,29 @@ public enum BufferBLAS {
     }
 
     /// `C ← α A Aᵀ + β C` on the lower triangle of the n×n C (the upper triangle is not touched), with A n×k
-    /// column-major (BLAS `dsyrk`; n(n+1)k flops). Does nothing when n is 0; scales C by β when k is 0.
+    /// column-major, or `C ← α Aᵀ A + β C` with A k×n when `transposed` (BLAS `dsyrk`; n(n+1)k flops). Does nothing
+    /// when n is 0; scales C by β when k is 0.
     @inlinable
     public static func syrkLower(n: Int, k: Int, alpha: Double = 1, a: UnsafePointer<Double>, lda: Int,
-                                 beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
+                                 beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int, transposed: Bool = false) {
         if n == 0 { return }
         if k == 0 {
             for j in 0..<n { for i in j..<n { c[i + j * ldc] = beta == 0 ? 0 : beta * c[i + j * ldc] } }
             return
         }
-        Double._syrkLower(n: n, k: k, alpha: alpha, a: a, lda: Swift.max(1, lda), beta: beta, c: c, ldc: Swift.max(1, ldc))
+        if transposed {
+            Double._syrkLowerTransposed(n: n, k: k, alpha: alpha, a: a, lda: Swift.max(1, lda), beta: beta, c: c,
+                                        ldc: Swift.max(1, ldc))
+        } else {
+            Double._syrkLower(n: n, k: k, alpha: alpha, a: a, lda: Swift.max(1, lda), beta: beta, c: c, ldc: Swift.max(1, ldc))
+        }
+    }
+
+    /// Copies the lower triangle of the n×n C onto its upper triangle (what `syrkLower` leaves untouched), so that C
+    /// holds the whole symmetric matrix.
+    @inlinable
+    public static func mirrorLower(n: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        for j in 0..<n { for i in (j + 1)..<Swift.max(j + 1, n) { c[j + i * ldc] = c[i + j * ldc] } }
     }
 
     /// Single-precision `C ← α A Aᵀ + β C` on the lower triangle of the n×n C, with A n×k column-major (BLAS

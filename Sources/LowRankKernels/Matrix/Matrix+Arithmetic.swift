@@ -159,13 +159,11 @@ extension Matrix {
         guard let real = self as? Matrix<Double> else { return try Matrix.product(self, .adjoint, self, .none) }
         let n = columns, k = rows
         var g = Matrix<Double>(rows: n, columns: n)
-        if n > 0 && k > 0 {
-            real.elements.withUnsafeBufferPointer { pa in
-                g.elements.withUnsafeMutableBufferPointer { pg in
-                    Double._syrkLowerTransposed(n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: k, beta: 0,
-                                                c: pg.baseAddress!, ldc: n)
-                    for j in 0..<n { for i in (j + 1)..<Swift.max(j + 1, n) { pg[j + i * n] = pg[i + j * n] } }
-                }
+        real.elements.withUnsafeBufferPointer { pa in
+            g.elements.withUnsafeMutableBufferPointer { pg in
+                guard let a = pa.baseAddress, let c = pg.baseAddress else { return }
+                BufferBLAS.syrkLower(n: n, k: k, a: a, lda: k, c: c, ldc: n, transposed: true)
+                BufferBLAS.mirrorLower(n: n, c: c, ldc: n)
             }
         }
         guard let result = g as? Matrix<Scalar> else { return try Matrix.product(self, .adjoint, self, .none) }

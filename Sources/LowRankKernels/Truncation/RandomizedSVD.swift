@@ -121,22 +121,21 @@ public enum RandomizedSVD {
         let g = try k.gram().symmetricEigen(vectors: true)
         let largest = g.eigenvalues.last ?? 0
         guard largest > 0 else { throw LinearAlgebraError.invalidArgument(argument: "A", reason: "the sketch is zero") }
-        let kept = g.eigenvalues.indices.filter { g.eigenvalues[$0] > 1e-10 * largest }
-        var t = Matrix<S>(rows: k.columns, columns: kept.count)
-        for (column, index) in kept.enumerated() {
-            let scale = S(real: 1 / g.eigenvalues[index].squareRoot())
-            for row in 0..<k.columns { t[row, column] = g.eigenvectors[row, index] * scale }
-        }
+        // Eigenvalues ascend, so the kept ones are a suffix: T = V_kept Λ_kept^-½.
+        let first = g.eigenvalues.firstIndex { $0 > 1e-10 * largest } ?? g.eigenvalues.count
+        var t = g.eigenvectors.columns(first..<g.eigenvalues.count)
+        t.scaleColumns(by: g.eigenvalues[first...].map { 1 / $0.squareRoot() })
+        let kept = t.columns
         // Tᴴ (Wᴴ W) T: the s × s Gram of W first, then two small products.
         let h = try w.gram()
         let reduced = try Matrix.product(t, .adjoint, try Matrix.product(h, .none, t, .none), .none).symmetricEigen(vectors: true)
         let all = reduced.eigenvalues.reversed().map { Swift.max($0, 0).squareRoot() }
-        let r = Swift.min(rank, kept.count)
-        let y = try Matrix<S>(rows: kept.count, columns: r, elements: reduced.leadingEigenvectors(r))
+        let r = Swift.min(rank, kept)
+        let y = try Matrix<S>(rows: kept, columns: r, elements: reduced.leadingEigenvectors(r))
         var coefficients = try Matrix.product(t, .none, y, .none)
         // Löwdin: U ← U (Uᴴ U)^-½, the same transform on the coefficients keeps Vᴴ_A = Σ⁻¹ (Aᴴ U)ᴴ consistent.
         let u0 = try Matrix.product(k, .none, coefficients, .none)
-        let overlap = try Matrix.product(u0, .adjoint, u0, .none).symmetricEigen(vectors: true)
+        let overlap = try u0.gram().symmetricEigen(vectors: true)
         guard let smallest = overlap.eigenvalues.first, smallest > 0 else {
             throw LinearAlgebraError.invalidArgument(argument: "A", reason: "the Ritz vectors are dependent")
         }
