@@ -4,7 +4,7 @@
 //   swift build -c release --traits MPI --scratch-path .build-mpi --product Distributed
 //   mpirun -np 2 .build-mpi/release/Distributed                       (two ranks; rank 0 prints)
 //
-// Each rank makes the same planted ratings and reads the same FCIDUMP (Data/qchem/h2o_ccpvdz.FCIDUMP), fits ALS
+// Each rank makes the same planted ratings, reads its share of a ratings file and the same FCIDUMP (Data/qchem/h2o_ccpvdz.FCIDUMP), fits ALS
 // and factorizes the integrals over the communicator, and rank 0 compares with the single-process run it also
 // does: the distributed factors equal the serial ones (the arithmetic per row is the same), and the communication
 // is reported in bytes.
@@ -42,7 +42,17 @@ do {
                + "%d bytes per iteration, %d in all", ratings.count, distributed.history.last?.record.trainRMSE ?? .nan,
                distributed.history.count, largest, distributed.bytesPerIteration, distributed.bytesCommunicated))
 
-    // 2. Pivoted Cholesky and the DF stage 1 of H2O/cc-pVDZ.
+    // 2. One ratings file read by byte ranges: each rank parses its share of the lines, every rank gets the whole.
+    let file = "Data/recsys/planted_ratings.tsv"
+    let parallel = try DistributedRatingsReader.read(file, communicator: world)
+    let whole = try RatingsReader.read(file)
+    let identical = parallel.userIds == whole.userIds && parallel.itemIds == whole.itemIds
+        && parallel.rowOffsets == whole.rowOffsets && parallel.rowItems == whole.rowItems
+        && parallel.rowValues == whole.rowValues
+    say("read by byte ranges: \(parallel.count) ratings of \(parallel.userCount) users and \(parallel.itemCount) items; "
+        + "identical to one process's read: \(identical)")
+
+    // 3. Pivoted Cholesky and the DF stage 1 of H2O/cc-pVDZ.
     let path = "Data/qchem/h2o_ccpvdz.FCIDUMP"
     let dump = try FCIDUMP.read(path)
     let m = try dump.eri.supermatrix()

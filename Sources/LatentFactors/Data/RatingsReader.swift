@@ -102,15 +102,23 @@ public enum RatingsReader {
     public static func parse(_ bytes: [UInt8], path: String, format: RatingsFormat = .movieLens,
                              duplicates: DuplicatePolicy = .refuse) throws(RatingsError) -> Ratings {
         var builder = Builder(path: path)
+        try readRecords(bytes, format: format, into: &builder)
+        return try builder.build(duplicates: duplicates)
+    }
+
+    /// Parses the records of `bytes` into `builder`. With `partial`, the bytes are one part of a file (its preamble
+    /// and some of its data lines, see ``RatingsFileLayout``) and the Matrix Market entry count, which only the whole
+    /// file can check, is left to the merge.
+    static func readRecords(_ bytes: [UInt8], format: RatingsFormat, partial: Bool = false,
+                            into builder: inout Builder) throws(RatingsError) {
         let lines = Lines(bytes)
         switch format {
         case .movieLens: try readDelimited(lines, DelimitedLayout(), &builder)
         case .movieLensDat: try readDelimited(lines, DelimitedLayout(delimiter: "::"), &builder)
         case .delimited(let layout): try readDelimited(lines, layout, &builder)
         case .movieLensCSV: try readCSV(lines, &builder)
-        case .matrixMarket: try readMatrixMarket(lines, &builder)
+        case .matrixMarket: try readMatrixMarket(lines, &builder, partial: partial)
         }
-        return try builder.build(duplicates: duplicates)
     }
 
     // MARK: Formats
@@ -204,7 +212,7 @@ public enum RatingsReader {
         }
     }
 
-    static func readMatrixMarket(_ lines: Lines, _ b: inout Builder) throws(RatingsError) {
+    static func readMatrixMarket(_ lines: Lines, _ b: inout Builder, partial: Bool = false) throws(RatingsError) {
         var sawHeader = false
         var size: (rows: Int, columns: Int, entries: Int)?
         var lastLine = 0
@@ -236,6 +244,7 @@ public enum RatingsReader {
                     throw RatingsError(path: b.path, line: number, reason: "expected the size line 'rows columns entries'")
                 }
                 size = (m, n, nnz)
+                b.declaredEntries = nnz
                 continue
             }
             guard b.records < s.entries else {
@@ -255,7 +264,8 @@ public enum RatingsReader {
         }
         if !sawHeader { throw RatingsError(path: b.path, line: nil, reason: "empty file (no ratings)") }
         guard let s = size else { throw RatingsError(path: b.path, line: nil, reason: "missing the size line") }
-        if b.records != s.entries {
+        b.lastLine = lastLine
+        if !partial && b.records != s.entries {
             throw RatingsError(path: b.path, line: lastLine,
                                reason: "found \(b.records) entries, the size line declares \(s.entries)")
         }
@@ -395,6 +405,10 @@ public enum RatingsReader {
         var items: [Int32] = []
         var values: [Double] = []
         var lines: [Int] = []
+        /// The entry count a Matrix Market size line declares, once read.
+        var declaredEntries: Int?
+        /// The number of the last line a Matrix Market file has (for the count check of a file read in parts).
+        var lastLine = 0
         var records: Int { values.count }
         var userIds: [String] { userTable.ids }
         var itemIds: [String] { itemTable.ids }

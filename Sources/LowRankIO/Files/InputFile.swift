@@ -96,6 +96,33 @@ public enum InputFile {
             return n
         }
 
+        /// The bytes `range` of the file (positioned reads, the current position unchanged), fewer when the file ends
+        /// inside `range`. Reading several ranges of one file from several processes is how a file is read in
+        /// parallel by byte ranges.
+        /// - Throws: ``InputFileError`` with kind `unreadable`.
+        public func read(_ range: Range<Int>) throws(InputFileError) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: Swift.max(range.count, 0))
+            try read(range, into: &bytes, at: 0)
+            return bytes
+        }
+
+        /// Reads the bytes `range` of the file into `buffer[offset...]` (which must have room) and drops whatever of
+        /// the buffer's tail the file did not fill.
+        /// - Throws: ``InputFileError`` with kind `unreadable`.
+        public func read(_ range: Range<Int>, into buffer: inout [UInt8], at offset: Int) throws(InputFileError) {
+            var filled = 0
+            let wanted = Swift.max(Swift.min(range.count, buffer.count - offset), 0)
+            while filled < wanted {
+                let n = buffer.withUnsafeMutableBytes { b in
+                    readDescriptor(fd, b.baseAddress! + offset + filled, wanted - filled, at: range.lowerBound + filled)
+                }
+                if n < 0 { throw InputFileError(path: path, kind: .unreadable(errorText(Int32(-n)))) }
+                if n == 0 { break }
+                filled += n
+            }
+            buffer.removeSubrange((offset + filled)...)
+        }
+
         /// Reads everything from the current position to the end of the file.
         /// - Throws: ``InputFileError`` with kind `unreadable`.
         public func readToEnd() throws(InputFileError) -> [UInt8] {

@@ -68,6 +68,16 @@ func readDescriptor(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int
     }
 }
 
+/// `pread(2)` at `offset`, retried on `EINTR`: bytes read (0 at end of file), or `-errno`. The file position is
+/// unchanged.
+func readDescriptor(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, at offset: Int) -> Int {
+    while true {
+        let n = pread(fd, buffer, count, off_t(offset))
+        if n >= 0 { return n }
+        if errno != EINTR { return -Int(errno) }
+    }
+}
+
 /// Closes a descriptor opened by `openRegularFile`.
 func closeDescriptor(_ fd: Int32) { close(fd) }
 

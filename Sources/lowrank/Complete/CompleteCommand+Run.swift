@@ -26,11 +26,14 @@ extension CompleteCommand {
             try OutputTarget.checkFolder(out, option: "--out", inputs: [ratings] + (test.map { [$0] } ?? []))
             try OutputTarget.checkFile(plot, option: "--plot")
             let start = DispatchTime.now()
-            let all = try RatingsReader.read(ratings, format: ratingsFormat, duplicates: duplicates)
+            // Under mpirun each rank parses its byte range of the file; all ranks end with the same ratings.
+            let all = try DistributedRatingsReader.read(ratings, format: ratingsFormat, duplicates: duplicates,
+                                                        communicator: communicator)
             var train = all
             var testSet: Ratings?
             if let test {
-                testSet = try RatingsReader.read(test, format: ratingsFormat, duplicates: duplicates)
+                testSet = try DistributedRatingsReader.read(test, format: ratingsFormat, duplicates: duplicates,
+                                                            communicator: communicator)
             } else if let f = testFraction {
                 let split = try Splits.trainTest(all, testFraction: f, seed: seed)
                 train = split.train
