@@ -21,6 +21,9 @@ public final class Communicator: @unchecked Sendable {
     public let size: Int
     /// Bytes sent to other ranks so far (see the type's documentation for collectives).
     public private(set) var bytesSent: Int = 0
+    /// Whether this rank's own error was the one an ``agree(_:)`` step reported (it was the lowest failing rank):
+    /// the other ranks know only that it failed, so this rank is the one to say why.
+    public private(set) var reportedOwnFailure = false
     /// Whether MPI backs this communicator.
     public let usesMPI: Bool
     private let owner: pthread_t
@@ -300,6 +303,10 @@ public final class Communicator: @unchecked Sendable {
         if case .failure = outcome { failed = 1 }
         let lowest = try allreduceMaxLoc(value: failed, index: rank)   // ties: the lowest rank
         if lowest.value > 0 {
+            if case let .failure(error) = outcome, lowest.index == rank {
+                reportedOwnFailure = true
+                throw error
+            }
             if case let .failure(error) = outcome { throw error }
             throw CommunicatorError.peerFailed(rank: lowest.index)
         }

@@ -105,6 +105,7 @@ struct EriCommand: ParsableCommand {
             // Under mpirun (with the MPI trait) every rank runs this command; rank 0 alone prints and writes.
             let communicator = try Communicator.world()
             defer { communicator.finalize() }
+            Output.printErrors(of: communicator)
             try OutputTarget.checkFile(plot, option: "--plot")
             try OutputTarget.checkFolder(out, option: "--out", inputs: [file])
             let t0 = Date()

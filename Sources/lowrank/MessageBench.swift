@@ -37,6 +37,7 @@ struct MessageBench: ParsableCommand {
         try Output.reportingErrors {
             let communicator = try Communicator.world()
             defer { communicator.finalize() }
+            Output.printErrors(of: communicator)
             guard communicator.size >= 2 else {
                 throw ValidationError("bench mpi needs at least two ranks: a build with --traits MPI, started by mpirun -np 2")
             }

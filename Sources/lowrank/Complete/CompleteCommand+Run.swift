@@ -19,6 +19,7 @@ extension CompleteCommand {
             // Under mpirun (with the MPI trait) every rank runs this command; rank 0 alone prints and writes.
             let communicator = try Communicator.world()
             defer { communicator.finalize() }
+            Output.printErrors(of: communicator)
             let distributed = communicator.size > 1, leader = communicator.rank == 0
             if distributed && (![.als, .implicit].contains(method) || isGrid) {
                 throw ValidationError("mpirun with \(communicator.size) ranks: distributed runs support --method als or implicit with one --rank and one --lambda")

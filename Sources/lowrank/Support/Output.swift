@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LowRankDistributed
 import LowRankKernels
 
 /// Shared output helpers: JSON with snake_case keys, errors to stderr, wall-clock timing.
@@ -52,6 +53,11 @@ enum Output {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
+    /// Whether this process prints the errors it meets. Under mpirun every rank meets the same error (the same input,
+    /// the same checks), so only rank 0 prints, and the rank whose own failure stopped an agreed step
+    /// (``Communicator/reportedOwnFailure``); a command that starts a communicator sets this.
+    nonisolated(unsafe) static var printsErrors: () -> Bool = { true }
+
     /// Runs `body`, turning any library error into `lowrank: error: …` on stderr and exit code 1.
     static func reportingErrors(_ body: () throws -> Void) throws {
         do {
@@ -59,11 +65,17 @@ enum Output {
         } catch let error as ExitCode {
             throw error
         } catch let error as ValidationError {
+            if !printsErrors() { throw ExitCode.validationFailure }
             throw error
         } catch {
-            warn("lowrank: error: \(error)")
+            if printsErrors() { warn("lowrank: error: \(error)") }
             throw ExitCode(1)
         }
+    }
+
+    /// Prints errors on rank 0 and on a rank that reports its own failure only (see ``printsErrors``).
+    static func printErrors(of communicator: Communicator) {
+        printsErrors = { communicator.rank == 0 || communicator.reportedOwnFailure }
     }
 
     /// `true` when stderr is a terminal (live progress lines are drawn only then).
