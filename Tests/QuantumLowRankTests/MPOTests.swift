@@ -69,6 +69,39 @@ struct MPOTests {
         #expect(maxAbsDiff(try c.dense(), try SpinModel.tfim.mpo(sites: L).dense()) < 1e-12)
     }
 
+    /// ⟨A, B⟩ = Σ A_ij B_ij must equal the dense matrices' Frobenius product (scaled by Π d) on both paths of
+    /// the transfer step: a sparse MPO (most entries zero: the entry-wise step) and a dense one (GEMMs).
+    @Test func frobeniusProductsMatchTheDenseOperator() throws {
+        var g = SeededGenerator(seed: 11)
+        let dims = [2, 3, 2, 2], bonds = [1, 5, 7, 4, 1]
+        for density in [0.08, 1.0] {
+            func random() throws -> MPO {
+                try MPO(tensors: (0..<dims.count).map { k in
+                    let count = bonds[k] * bonds[k + 1] * dims[k] * dims[k]
+                    let values = (0..<count).map { _ in
+                        Double.random(in: 0..<1, using: &g) < density ? Double.random(in: -1..<1, using: &g) : 0
+                    }
+                    return try Tensor(shape: [bonds[k], bonds[k + 1], dims[k], dims[k]], elements: values)
+                })
+            }
+            let a = try random(), b = try random()
+            let (da, db) = (try a.dense(), try b.dense())
+            let expected = zip(da.elements, db.elements).reduce(0) { $0 + $1.0 * $1.1 } / Double(dims.reduce(1, *))
+            let found = try a.scaledInner(b)
+            #expect(abs(found - expected) <= 1e-12 * max(1, abs(expected)), "density \(density): \(found) vs \(expected)")
+            // The same through the hermiticity check: ‖H − Hᵀ‖_F / ‖H‖_F of the dense matrix.
+            let transposeDiff = zip(da.elements, da.transposed.elements).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            let norm = da.elements.reduce(0) { $0 + $1 * $1 }
+            #expect(abs(try a.hermiticityDeviation() - (transposeDiff / norm).squareRoot()) < 1e-7)
+        }
+        // Which path each takes: the sparse MPO's first bulk site is cheaper entry-wise, the dense one's is not.
+        let e = try Tensor<Double>(shape: [5, 5], elements: (0..<25).map { Double($0) })
+        let sparseSite = try Tensor<Double>(shape: [5, 7, 3, 3], elements: (0..<315).map { $0 % 40 == 0 ? 1 : 0 })
+        let denseSite = try Tensor<Double>(shape: [5, 7, 3, 3], elements: (0..<315).map { Double($0 % 7) + 1 })
+        #expect(MPO.sparseTransfer(e, sparseSite, sparseSite) != nil)
+        #expect(MPO.sparseTransfer(e, denseSite, denseSite) == nil)
+    }
+
     @Test func nonHermitianSumIsRejected() throws {
         var h = OpSum(sites: 6, siteType: .spinHalf)
         for i in 0..<5 { h.add(1, ("S+", i), ("S-", i + 1)) }          // missing the h.c. terms
