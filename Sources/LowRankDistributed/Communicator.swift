@@ -166,11 +166,15 @@ public final class Communicator: @unchecked Sendable {
         guard size > 1 else { return local }
         #if MPI
         let stride = MemoryLayout<Element>.stride
-        let mine = try Self.count32(local.count * stride, "allgatherv")
-        let counts = try allgatherCounts(Int(mine))
+        // Every rank learns every count (64-bit) first, so a block or total past MPI's 32-bit counts makes all ranks
+        // throw together rather than one rank leaving the others waiting in the collective.
+        let all = try allgatherCounts(local.count * stride)
+        let total = all.reduce(0, +)
+        guard total <= Int(Int32.max) else { throw .messageTooLarge(function: "allgatherv", bytes: total) }
+        let mine = Int32(local.count * stride), counts = all.map { Int32($0) }
         var displacements = [Int32](repeating: 0, count: size)
-        var total = 0
-        for r in 0..<size { displacements[r] = try Self.count32(total, "allgatherv"); total += Int(counts[r]) }
+        var offset = 0
+        for r in 0..<size { displacements[r] = Int32(offset); offset += all[r] }
         var result = [Element](unsafeUninitializedCapacity: total / stride) { _, initialized in initialized = total / stride }
         let code = local.withUnsafeBytes { send in
             result.withUnsafeMutableBytes { receive in
@@ -186,19 +190,19 @@ public final class Communicator: @unchecked Sendable {
     }
 
     #if MPI
-    /// The byte count of every rank (an all-gather of one Int32 each).
-    private func allgatherCounts(_ mine: Int) throws(CommunicatorError) -> [Int32] {
-        var counts = [Int32](repeating: 0, count: size)
-        let one = [Int32(mine)]
-        let displacements = (0..<size).map { Int32($0 * 4) }
+    /// The byte count of every rank (an all-gather of one Int64 each).
+    private func allgatherCounts(_ mine: Int) throws(CommunicatorError) -> [Int] {
+        var counts = [Int64](repeating: 0, count: size)
+        let one = [Int64(mine)]
+        let displacements = (0..<size).map { Int32($0 * 8) }
         let code = one.withUnsafeBytes { send in
             counts.withUnsafeMutableBytes { receive in
-                MPISeam.allgatherv(send.baseAddress, 4, receive.baseAddress, [Int32](repeating: 4, count: size), displacements)
+                MPISeam.allgatherv(send.baseAddress, 8, receive.baseAddress, [Int32](repeating: 8, count: size), displacements)
             }
         }
         try succeed("MPI_Allgatherv", code)
-        bytesSent += 4 * (size - 1)
-        return counts
+        bytesSent += 8 * (size - 1)
+        return counts.map { Int($0) }
     }
     #endif
 

@@ -55,6 +55,8 @@ import Testing
             ("1 2 3\n\u{FEFF}7 8 9\n", .movieLens, .refuse),               // a data line that starts with the BOM's bytes
             (Self.generated(lines: 400, seed: 7), .movieLens, .mean),
             (Self.generated(lines: 400, seed: 8), .movieLens, .last),
+            // A line longer than the cut search's 64 KiB blocks, in the middle: every cut after it scans past it once.
+            ("a 1 2\n" + "u" + String(repeating: "x", count: 200_000) + " 7 3\n" + "b 1 5\nc 2 1\n", .movieLens, .refuse),
         ]
         for (number, (text, format, duplicates)) in cases.enumerated() {
             let path = try ratingsFile(text)
@@ -127,6 +129,15 @@ import Testing
         #expect(ratingsError { _ = try RatingsReader.layout(path, parts: 0) }?.reason.contains("≥ 1") == true)
         let layout = try RatingsReader.layout(path, parts: 2)
         #expect(ratingsError { _ = try RatingsReader.readPart(layout, part: 2) }?.reason.contains("no part 2") == true)
+    }
+
+    @Test func inconsistentPartsAreRefusedNotTrusted() throws {
+        let path = try ratingsFile("1 2 3\n4 5 6\n")
+        var part = try RatingsReader.readPart(try RatingsReader.layout(path, parts: 1), part: 0)
+        part.users[1] = 7                                   // no such user in the part
+        #expect(ratingsError { _ = try Ratings(parts: [part], path: path) }?.reason.contains("inconsistent") == true)
+        part.users.removeLast()                             // record arrays of different lengths
+        #expect(ratingsError { _ = try Ratings(parts: [part], path: path) }?.reason.contains("inconsistent") == true)
     }
 
     @Test func idsSurviveTheExchangeEncoding() {

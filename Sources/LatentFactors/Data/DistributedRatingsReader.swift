@@ -17,12 +17,29 @@ public enum DistributedRatingsReader {
     public static func read(_ path: String, format: RatingsFormat = .movieLens, duplicates: DuplicatePolicy = .refuse,
                             communicator: Communicator) throws -> Ratings {
         guard communicator.size > 1 else { return try RatingsReader.read(path, format: format, duplicates: duplicates) }
-        let part = try communicator.agree {
-            try RatingsReader.readPart(RatingsReader.layout(path, format: format, parts: communicator.size),
-                                       part: communicator.rank)
+        // Rank 0 cuts the file and broadcasts the cuts, so that every rank reads by the same layout.
+        let found = try communicator.agree {
+            communicator.rank == 0 ? try RatingsReader.layout(path, format: format, parts: communicator.size) : nil
         }
+        let layout = try shared(found, path: path, format: format, communicator: communicator)
+        let part = try communicator.agree { try RatingsReader.readPart(layout, part: communicator.rank) }
         let parts = try exchange(part, path: path, communicator: communicator)
         return try Ratings(parts: parts, path: path, duplicates: duplicates)
+    }
+
+    /// Rank 0's layout on every rank: its preamble and its cuts, broadcast.
+    static func shared(_ layout: RatingsFileLayout?, path: String, format: RatingsFormat,
+                       communicator: Communicator) throws -> RatingsFileLayout {
+        let numbers = try communicator.broadcast(
+            layout.map { [$0.preambleLines] + $0.dataRanges.map(\.lowerBound) + [$0.dataRanges.last?.upperBound ?? 0] } ?? [],
+            root: 0)
+        let preamble = try communicator.broadcast(layout?.preamble ?? [], root: 0)
+        guard numbers.count == communicator.size + 2 else {
+            throw RatingsError(path: path, line: nil, reason: "rank 0 sent no layout")
+        }
+        let cuts = Array(numbers.dropFirst())
+        return RatingsFileLayout(path: path, format: format, preamble: preamble, preambleLines: numbers[0],
+                                 dataRanges: (0..<communicator.size).map { cuts[$0]..<cuts[$0 + 1] })
     }
 
     /// Every rank's part, in rank order (one all-gather of the counts, then one per array).

@@ -92,8 +92,9 @@ extension RatingsReader {
             var cuts = [preamble.count]
             let data = size - preamble.count
             for p in 1..<Swift.max(parts, 1) {
+                // Scanning from the previous cut when it is already past the even split reads each long line once.
                 let even = preamble.count + Int((Double(data) * Double(p) / Double(parts)).rounded(.down))
-                cuts.append(Swift.max(try lineStart(atOrAfter: even, in: reader, from: preamble.count), cuts[p - 1]))
+                cuts.append(try lineStart(atOrAfter: Swift.max(even, cuts[p - 1]), in: reader, from: preamble.count))
             }
             cuts.append(Swift.max(size, cuts[cuts.count - 1]))
             return RatingsFileLayout(path: path, format: format, preamble: preamble,
@@ -107,6 +108,7 @@ extension RatingsReader {
     /// The first position ≥ `position` that starts a line (just after a line feed), or the file's end.
     static func lineStart(atOrAfter position: Int, in reader: InputFile.Reader, from dataStart: Int) throws(InputFileError) -> Int {
         if position <= dataStart { return dataStart }
+        if position >= reader.size { return reader.size }
         var scan = position - 1
         let block = 1 << 16
         while scan < reader.size {
@@ -199,6 +201,12 @@ extension Ratings {
         var lineOffset = 0, lastLine = 0
         var failure: RatingsError?
         for part in parts {
+            let records = part.values.count
+            guard part.users.count == records, part.items.count == records, part.lines.count == records,
+                  part.users.allSatisfy({ $0 >= 0 && Int($0) < part.userIds.count }),
+                  part.items.allSatisfy({ $0 >= 0 && Int($0) < part.itemIds.count }) else {
+                throw RatingsError(path: path, line: nil, reason: "inconsistent parts (record arrays or ids do not match)")
+            }
             let inFile = { (line: Int) in line > part.preambleLines ? line + lineOffset : line }
             let userIndex = part.userIds.map { builder.userTable.intern($0) }
             let itemIndex = part.itemIds.map { builder.itemTable.intern($0) }
@@ -215,8 +223,10 @@ extension Ratings {
             }
             lineOffset += part.dataLineFeeds
         }
-        guard builder.records < Int(Int32.max) - 1 else {
-            throw RatingsError(path: path, line: nil, reason: "too many ratings for 32-bit indices")
+        // The whole-file reader refuses the record that would be number Int32.max − 1 (0-based), on its line.
+        let limit = Int(Int32.max) - 1
+        if builder.records > limit {
+            throw RatingsError(path: path, line: builder.lines[limit], reason: "too many ratings for 32-bit indices")
         }
         if let declared = parts.first?.declaredEntries {
             // The whole-file reader checks the count before each data line's fields.
