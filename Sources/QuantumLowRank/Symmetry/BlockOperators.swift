@@ -61,12 +61,49 @@ struct EnlargedOperators {
     /// between the centre sites (e.b on the left, e.a on the right).
     static func candidates(_ env: RenormalizedOperators, _ entries: [[SparseMPOTensor.Entry]], _ eb: EnlargedBasis,
                            middle: (SparseMPOTensor.Entry) -> Int) -> [LabelPair: Set<Int>] {
+        let d = eb.d, n = eb.labels.count
+        let width = (entries.lazy.flatMap { $0 }.map(middle).max() ?? -1) + 1
+        let words = Swift.max(1, (width + 63) / 64)
+        // Each sector pair met gets a compact key (looked up once per environment group and physical pair, not per
+        // entry) and a bitmap of its channels.
+        var compact: [Int: Int] = [:]
+        var pairs: [Int] = []
+        var bits: [UInt64] = []
+        for g in env.groups {
+            var keyOfSlot = [Int](repeating: -1, count: d * d)
+            for a in g.channels {
+                for e in entries[a] {
+                    let slot = e.sp + d * e.s
+                    var key = keyOfSlot[slot]
+                    if key < 0 {
+                        let pair = eb.partSector[g.bra * d + e.sp] * n + eb.partSector[g.ket * d + e.s]
+                        if let known = compact[pair] {
+                            key = known
+                        } else {
+                            key = pairs.count
+                            compact[pair] = key
+                            pairs.append(pair)
+                            bits.append(contentsOf: repeatElement(0, count: words))
+                        }
+                        keyOfSlot[slot] = key
+                    }
+                    let channel = middle(e)
+                    bits[key * words + channel >> 6] |= 1 << UInt64(channel & 63)
+                }
+            }
+        }
         var out: [LabelPair: Set<Int>] = [:]
-        let d = eb.d
-        for g in env.groups { for a in g.channels { for e in entries[a] {
-            let key = LabelPair(bra: eb.labels[eb.partSector[g.bra * d + e.sp]], ket: eb.labels[eb.partSector[g.ket * d + e.s]])
-            out[key, default: []].insert(middle(e))
-        } } }
+        for (key, pair) in pairs.enumerated() {
+            var channels = Set<Int>()
+            for word in 0..<words {
+                var w = bits[key * words + word]
+                while w != 0 {
+                    channels.insert(word * 64 + w.trailingZeroBitCount)
+                    w &= w - 1
+                }
+            }
+            out[LabelPair(bra: eb.labels[pair / n], ket: eb.labels[pair % n])] = channels
+        }
         return out
     }
 
@@ -163,11 +200,19 @@ struct EnlargedOperators {
             var costs = sizes.map(Double.init)
             for g in env.groups {
                 let rows = env.basis.sectors[g.bra].range.count, cols = env.basis.sectors[g.ket].range.count
+                // The destination group of each physical pair (s′, s), looked up once per environment group.
+                var groupOfSlot = [Int](repeating: -2, count: d * d)
                 for (ja, a) in g.channels.enumerated() {
                     let block = src.baseAddress! + g.offset + ja * rows * cols
                     for e in entries[a] {
-                        let bra = eb.partSector[g.bra * d + e.sp], ket = eb.partSector[g.ket * d + e.s]
-                        let gi = lookup[bra * eb.labels.count + ket]!
+                        let slot = e.sp + d * e.s
+                        if groupOfSlot[slot] == -2 {
+                            let bra = eb.partSector[g.bra * d + e.sp], ket = eb.partSector[g.ket * d + e.s]
+                            groupOfSlot[slot] = lookup[bra * eb.labels.count + ket] ?? -1
+                        }
+                        let gi = groupOfSlot[slot]
+                        assert(gi >= 0, "sector pair missing from the layout: candidates and fill disagree")
+                        guard gi >= 0 else { continue }
                         let p = Self.position(of: middle(e), in: groups[gi].channels)
                         assert(p < groups[gi].channels.count && groups[gi].channels[p] == middle(e),
                                "channel missing from its group: candidates and fill disagree")
