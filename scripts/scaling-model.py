@@ -12,8 +12,8 @@ Model of explicit ALS (one iteration = a user half and an item half; blocks bala
   compute  F = 2 nnz k² + (m + n) k³ / 3 flops (the Gram matrices, then one Cholesky per row)
   volume   B = 8 (k + 1) [ Σ_j (P − 1)(1 − (1 − 1/P)^{n_j}) + Σ_u (P − 1)(1 − (1 − 1/P)^{m_u}) ] bytes, all ranks:
            item j (n_j ratings) is needed by every other rank holding one of its raters, each rating landing in a
-           given user block with probability 1/P; users alike. Plus 8 P (P − 1) bytes of counts (two all-to-alls)
-           and four all-reduces of a few doubles.
+           given user block with probability 1/P; users alike. Plus 8 P (P − 1) bytes of counts (two all-to-alls),
+           the two all-to-alls' size flags and four all-reduces of a few doubles.
   messages 2 all-to-alls of up to P − 1 messages each, 4 all-reduces of 2 log₂ P steps.
 Implicit ALS (`bytes --implicit`): the same with k doubles per column (no biases), plus the all-reduces of the two
   k × k Gram matrices; compute 2 nnz k (steps + 2) + (m + n) (steps + 1) k² per iteration with CG.
@@ -35,15 +35,18 @@ def predicted_bytes(path, ranks, k, implicit=False):
             users[parts[0]] = users.get(parts[0], 0) + 1
             items[parts[1]] = items.get(parts[1], 0) + 1
     keep = 1 - 1 / ranks
+    # Each all-to-all ends its size exchange with an all-reduce of one flag (sizes past 32-bit counts refused on
+    # every rank): 2 · 8 (P − 1) / P bytes per rank, rounded down as the Communicator counts it, twice.
+    flags = 2 * ranks * (2 * 8 * (ranks - 1) // ranks)
     needed = sum((ranks - 1) * (1 - keep ** n) for n in items.values()) \
         + sum((ranks - 1) * (1 - keep ** n) for n in users.values())
     if implicit:
         # k doubles per column (no biases); all-reduces of G_X (k²), of G_Y with three sums (k² + 3), the slowest
         # time, and the two agreements (max-loc pairs).
         reduced = 2 * 8 * k * k + 2 * 8 * (k * k + 3) + 2 * 8 + 2 * 2 * 12
-        small = 2 * 4 * ranks * (ranks - 1) + ranks * reduced * (ranks - 1) // ranks
+        small = 2 * 4 * ranks * (ranks - 1) + ranks * reduced * (ranks - 1) // ranks + flags
         return 8 * k * needed + small, len(users), len(items), sum(users.values())
-    small = 2 * 4 * ranks * (ranks - 1) + ranks * (2 * 32 + 2 * 8 + 2 * 2 * 12) * (ranks - 1) // ranks
+    small = 2 * 4 * ranks * (ranks - 1) + ranks * (2 * 32 + 2 * 8 + 2 * 2 * 12) * (ranks - 1) // ranks + flags
     return 8 * (k + 1) * needed + small, len(users), len(items), sum(users.values())
 
 

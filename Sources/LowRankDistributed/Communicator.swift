@@ -207,7 +207,10 @@ public final class Communicator: @unchecked Sendable {
     #endif
 
     /// Personalized all-to-all: `blocks[r]` goes to rank r; returns the block each rank sent here, by source rank
-    /// (MPI_Alltoall of the sizes, then MPI_Alltoallv). Only the blocks to other ranks count in ``bytesSent``.
+    /// (MPI_Alltoall of the sizes, one all-reduce of a flag that refuses sizes past MPI's 32-bit counts on every rank
+    /// at once, then MPI_Alltoallv). The sizes, the flag and the blocks to other ranks count in ``bytesSent``.
+    /// - Throws: ``CommunicatorError/messageTooLarge(function:bytes:)`` on every rank when any rank would send or
+    ///   receive 2³¹ − 1 bytes or more.
     public func alltoallv<Element: BitwiseCopyable>(_ blocks: [[Element]]) throws(CommunicatorError) -> [[Element]] {
         try check("alltoallv")
         guard blocks.count == size else {
@@ -216,18 +219,26 @@ public final class Communicator: @unchecked Sendable {
         guard size > 1 else { return blocks }
         #if MPI
         let stride = MemoryLayout<Element>.stride
+        // Sizes past MPI's 32-bit counts are sent saturated and refused after one all-reduce of a flag, so that
+        // every rank throws together (a sender or a receiver alone throwing would leave the others waiting).
         var sendCounts = [Int32](repeating: 0, count: size), sendDisplacements = sendCounts
-        var offset = 0
+        var offset = 0, largest = 0
         for r in 0..<size {
-            sendCounts[r] = try Self.count32(blocks[r].count * stride, "alltoallv")
-            sendDisplacements[r] = try Self.count32(offset, "alltoallv")
-            offset += Int(sendCounts[r])
+            let bytes = blocks[r].count * stride
+            sendCounts[r] = Int32(clamping: bytes)
+            sendDisplacements[r] = Int32(clamping: offset)
+            offset += bytes
+            largest = Swift.max(largest, bytes, offset)
         }
         var receiveCounts = [Int32](repeating: 0, count: size)
         try succeed("MPI_Alltoall", MPISeam.alltoall(sendCounts, &receiveCounts))
+        let total = receiveCounts.reduce(0) { $0 + Int($1) }
+        largest = Swift.max(largest, total)
+        let refused = try allreduceMax([largest > Int(Int32.max) - 1 ? 1 : 0])[0] > 0
+        if refused { throw .messageTooLarge(function: "alltoallv", bytes: largest) }
         var receiveDisplacements = [Int32](repeating: 0, count: size)
-        var total = 0
-        for r in 0..<size { receiveDisplacements[r] = try Self.count32(total, "alltoallv"); total += Int(receiveCounts[r]) }
+        var start = 0
+        for r in 0..<size { receiveDisplacements[r] = Int32(start); start += Int(receiveCounts[r]) }
         let flat = blocks.flatMap { $0 }
         var received = [Element](unsafeUninitializedCapacity: total / stride) { _, initialized in initialized = total / stride }
         let code = flat.withUnsafeBytes { send in
