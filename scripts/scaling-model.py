@@ -14,7 +14,7 @@ Model of explicit ALS (one iteration = a user half and an item half; blocks bala
            item j (n_j ratings) is needed by every other rank holding one of its raters, each rating landing in a
            given user block with probability 1/P; users alike. Plus 8 P (P − 1) bytes of counts (two all-to-alls),
            the two all-to-alls' size flags and four all-reduces of a few doubles.
-  messages 2 all-to-alls of up to P − 1 messages each, 4 all-reduces of 2 log₂ P steps.
+  messages 2 all-to-alls of up to P − 1 messages each, 6 all-reduces (2 size flags, 4 sums) of 2 log₂ P steps.
 Implicit ALS (`bytes --implicit`): the same with k doubles per column (no biases), plus the all-reduces of the two
   k × k Gram matrices; compute 2 nnz k (steps + 2) + (m + n) (steps + 1) k² per iteration with CG.
 """
@@ -58,7 +58,7 @@ def als_row(name, m, n, nnz, k, nodes, als_flops_per_core, overhead):
     touched_items = n * (1 - math.exp(-per_item / nodes))     # items one rank's users rated
     touched_users = m * (1 - math.exp(-per_user / nodes))
     volume = 8 * (k + 1) * (touched_items + touched_users) * (nodes - 1) / nodes   # received per rank
-    messages = 2 * (nodes - 1) + 4 * 2 * math.log2(max(nodes, 2))
+    messages = 2 * (nodes - 1) + 6 * 2 * math.log2(max(nodes, 2))   # two all-to-alls, their size flags, four all-reduces
     latency = messages * (LATENCY_S + overhead)
     bandwidth = volume / LINK_BYTES_PER_S
     total = compute + latency + bandwidth

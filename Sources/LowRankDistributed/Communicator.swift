@@ -234,8 +234,9 @@ public final class Communicator: @unchecked Sendable {
         try succeed("MPI_Alltoall", MPISeam.alltoall(sendCounts, &receiveCounts))
         let total = receiveCounts.reduce(0) { $0 + Int($1) }
         largest = Swift.max(largest, total)
-        let refused = try allreduceMax([largest > Int(Int32.max) - 1 ? 1 : 0])[0] > 0
-        if refused { throw .messageTooLarge(function: "alltoallv", bytes: largest) }
+        // The largest size on any rank (exact as a double below 2⁵³), so that every rank names the same one.
+        let worst = Int(try allreduceMax([Double(largest)])[0])
+        if worst > Int(Int32.max) - 1 { throw .messageTooLarge(function: "alltoallv", bytes: worst) }
         var receiveDisplacements = [Int32](repeating: 0, count: size)
         var start = 0
         for r in 0..<size { receiveDisplacements[r] = Int32(start); start += Int(receiveCounts[r]) }
