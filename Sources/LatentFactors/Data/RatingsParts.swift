@@ -81,14 +81,13 @@ extension RatingsReader {
             let reader = try InputFile.open(path)
             let size = reader.size
             var probe = Swift.min(size, preambleProbe)
-            var preambleEnd = 0
+            var preamble: [UInt8]
             while true {
                 let prefix = try reader.read(0..<probe)
                 let whole = prefix.count < probe || probe >= size
-                if let end = Self.preambleEnd(prefix, format: format, whole: whole) { preambleEnd = end; break }
+                if let end = Self.preambleEnd(prefix, format: format, whole: whole) { preamble = Array(prefix[..<end]); break }
                 probe = Swift.min(size, probe * 4)
             }
-            let preamble = try reader.read(0..<preambleEnd)
             var cuts = [preamble.count]
             let data = size - preamble.count
             for p in 1..<Swift.max(parts, 1) {
@@ -124,7 +123,6 @@ extension RatingsReader {
     /// byte-order mark and the format's header lines, counted as the parser counts them. nil when `bytes` ends inside
     /// the preamble and is not the whole file. A file that ends inside its preamble is all preamble.
     static func preambleEnd(_ bytes: [UInt8], format: RatingsFormat, whole: Bool) -> Int? {
-        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         // How many header lines, and which lines count: the parser's rule for each format.
         let headerLines: Int
         var counts: (_ line: ArraySlice<UInt8>, _ index: Int) -> Bool = { line, _ in !Self.isBlank(line) }
@@ -138,17 +136,16 @@ extension RatingsReader {
             headerLines = 2
             counts = { line, index in index == 0 || !(Self.isBlank(line) || line.first == UInt8(ascii: "%")) }
         }
-        var found = 0, lineStart = start, index = 0
+        // The parser's own line reader (BOM skipped, CR before LF dropped); its position after a line is where the
+        // next one starts.
+        var lines = Lines(bytes).makeIterator()
+        var found = 0
         while found < headerLines {
-            guard lineStart < bytes.count else { return whole ? bytes.count : nil }
-            guard let feed = bytes[lineStart...].firstIndex(of: 0x0A) else { return whole ? bytes.count : nil }
-            var lineEnd = feed
-            if lineEnd > lineStart && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            if counts(bytes[lineStart..<lineEnd], index) { found += 1 }
-            index += 1
-            lineStart = feed + 1
+            // A line without its line feed is complete only at the end of the whole file.
+            guard let (number, line) = lines.next(), lines.start <= bytes.count else { return whole ? bytes.count : nil }
+            if counts(line, number - 1) { found += 1 }
         }
-        return lineStart
+        return lines.start
     }
 
     /// Reads and parses part `part` of `layout`: only the preamble and the part's data bytes are read. A fault in
@@ -170,15 +167,7 @@ extension RatingsReader {
         } catch {
             throw RatingsError(path: layout.path, line: nil, reason: error.reason)
         }
-        let feeds = bytes.withUnsafeBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            var count = 0, scan = head.count
-            while scan < buffer.count, let hit = memchr(base + scan, 0x0A, buffer.count - scan) {
-                count += 1
-                scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
-            }
-            return count
-        }
+        let feeds = bytes.withUnsafeBufferPointer { lineFeeds(in: $0, from: head.count) }
         var builder = Builder(path: layout.path)
         var failure: RatingsError?
         do { try readRecords(bytes, format: layout.format, partial: true, into: &builder) } catch { failure = error }

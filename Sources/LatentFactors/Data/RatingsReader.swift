@@ -156,12 +156,7 @@ public enum RatingsReader {
             var start = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             var number = 0, skipped = 0
             // One record per line at most: reserve once instead of growing the arrays by doubling.
-            var lineCount = 0, scan = start
-            while scan < count, let hit = memchr(base + scan, 0x0A, count - scan) {
-                lineCount += 1
-                scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
-            }
-            b.reserve(lineCount + 1)
+            b.reserve(lineFeeds(in: buffer, from: start) + 1)
             while start < count {
                 let end = memchr(base + start, 0x0A, count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
                 var lineEnd = end
@@ -191,6 +186,17 @@ public enum RatingsReader {
             return nil
         }
         if let result { throw result }
+    }
+
+    /// The line feeds in `buffer[start...]` (found by `memchr`).
+    static func lineFeeds(in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var count = 0, scan = start
+        while scan < buffer.count, let hit = memchr(base + scan, 0x0A, buffer.count - scan) {
+            count += 1
+            scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
+        }
+        return count
     }
 
     static func readCSV(_ lines: Lines, _ b: inout Builder) throws(RatingsError) {

@@ -113,22 +113,13 @@ public struct MPO: Sendable {
         let (leftA, rightA, d) = (wa.shape[0], wa.shape[1], wa.shape[2])
         let (leftB, rightB) = (wb.shape[0], wb.shape[1])
         let pairs = d * d
-        /// The nonzeros of each physical pair (s′ + d s) as (row, column, value), read in storage order.
-        func nonzeros(_ w: Tensor<Double>, rows: Int, columns: Int) -> [[(row: Int, column: Int, value: Double)]] {
+        /// The nonzeros of each physical pair (s′ + d s) as (row, column, value), in ``SparseMPOTensor``'s order.
+        func nonzeros(_ w: Tensor<Double>) -> [[(row: Int, column: Int, value: Double)]] {
             var lists = [[(row: Int, column: Int, value: Double)]](repeating: [], count: pairs)
-            w.elements.withUnsafeBufferPointer { p in
-                for pair in 0..<pairs {
-                    let base = pair * rows * columns
-                    for column in 0..<columns {
-                        for row in 0..<rows where p[base + row + rows * column] != 0 {
-                            lists[pair].append((row, column, p[base + row + rows * column]))
-                        }
-                    }
-                }
-            }
+            for e in SparseMPOTensor(w).entries { lists[e.sp + d * e.s].append((e.a, e.b, e.value)) }
             return lists
         }
-        let listsA = nonzeros(wa, rows: leftA, columns: rightA), listsB = nonzeros(wb, rows: leftB, columns: rightB)
+        let listsA = nonzeros(wa), listsB = nonzeros(wb)
         var sparseCost = 0.0
         for pair in 0..<pairs { sparseCost += 2 * Double(listsA[pair].count) * Double(listsB[pair].count) }
         let denseCost = 2 * Double(pairs) * Double(leftB) * Double(rightA) * Double(leftA + rightB)
